@@ -1,0 +1,42 @@
+# Two entry points for people: `make run` (set up, then serve the web app and API) and
+# `make test` (set up, then run the whole test suite). Everything else is a helper.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: setup run test lint browser-deps tiny-models bench clean
+
+# torch first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(PY) -m ui
+
+# Debian's chromium for the browser test (skipped, with a reason, where it cannot be installed).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "chromium not installed: the browser test will be skipped"; }
+
+lint: setup
+	$(PY) -m ruff check .
+
+test: setup browser-deps lint
+	$(PY) -m pytest
+
+tiny-models: setup
+	$(PY) scripts/make_tiny_models.py build/tiny-models
+
+bench: setup
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,82 @@
+"""Find a model's files on disk — a directory, the project's model store, or the HF cache.
+
+Everything is resolved to a local directory before transformers or CTranslate2 see it, so loading
+never waits on the network: a hub id that is not on disk is downloaded only when the hub answers
+a quick probe, otherwise one clear ModelNotAvailableError is raised at once (transformers itself
+would retry for about 30 s before failing).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from urllib.parse import urlparse
+
+from models.errors import ModelNotAvailableError
+
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "model-store"
+
+
+def models_dir() -> Path:
+    """Where prepared models live: $DIGEST_MODELS_DIR, else ./model-store of the checkout."""
+    return Path(os.environ.get("DIGEST_MODELS_DIR") or DEFAULT_MODELS_DIR)
+
+
+def store_name(repo_id: str) -> str:
+    """Directory name of a hub id inside the model store (the same scheme as the HF cache)."""
+    return repo_id.replace("/", "--")
+
+
+def is_offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Can we open a TCP connection to the hub endpoint? Fails fast on DNS or routing errors."""
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    port = endpoint.port or (443 if endpoint.scheme == "https" else 80)
+    try:
+        with socket.create_connection((endpoint.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _has_weights(path: Path) -> bool:
+    return (path / "config.json").is_file() or (path / "model.bin").is_file()
+
+
+def locate_model(name_or_path: str, store: Path | None = None, download: bool = True) -> Path:
+    """Local directory holding `name_or_path` (a directory, or a hub id), downloading if allowed."""
+    direct = Path(name_or_path).expanduser()
+    if direct.is_dir():
+        if not _has_weights(direct):
+            raise ModelNotAvailableError(name_or_path, f"directory {direct} holds no model")
+        return direct
+    if name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") != 1:
+        raise ModelNotAvailableError(name_or_path, "no such directory, and not a hub id")
+
+    stored = (store or models_dir()) / store_name(name_or_path)
+    if stored.is_dir() and _has_weights(stored):
+        return stored
+
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        return Path(snapshot_download(name_or_path, local_files_only=True))
+    except (LocalEntryNotFoundError, OSError, ValueError):
+        pass
+    if not download or is_offline():
+        raise ModelNotAvailableError(
+            name_or_path, "not in the model store nor the Hugging Face cache, and offline mode is on"
+        )
+    if not hub_reachable():
+        raise ModelNotAvailableError(
+            name_or_path, "not in the model store nor the Hugging Face cache, and the hub is unreachable"
+        )
+    try:
+        return Path(snapshot_download(name_or_path))
+    except Exception as exc:  # network, auth, missing repo: all mean "not available"
+        raise ModelNotAvailableError(name_or_path, f"download failed ({exc})") from exc

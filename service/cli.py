@@ -1,0 +1,118 @@
+"""Command line: `python -m service sentences|digest|translate FILE`.
+
+Errors print one line to stderr and exit non-zero: 2 for unusable input, 3 for a missing model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from service.config import Settings
+from service.errors import InputError, UnavailableError
+
+
+def read_input(source: str) -> str:
+    """Text of FILE, or of stdin for '-'; InputError when unreadable or not UTF-8."""
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        translator=getattr(args, "translator", None),
+        summarizer=getattr(args, "summarizer", None),
+        backend=getattr(args, "backend", None),
+        max_chars=getattr(args, "max_chars", None),
+    )
+
+
+def cmd_sentences(args: argparse.Namespace) -> None:
+    from service.text import parse_article
+
+    article = parse_article(read_input(args.file), max_chars=_settings(args).max_chars)
+    for sentence in article.sentences:
+        print(sentence.text)
+
+
+def cmd_digest(args: argparse.Namespace) -> None:
+    from service.engine import DigestService
+
+    text = read_input(args.file)
+    service = DigestService(_settings(args))
+    digest = service.digest(text, bullets=args.bullets, full_translation=args.full)
+    print(digest.to_json() if args.format == "json" else digest.to_markdown(), end="\n")
+    for warning in digest.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def cmd_translate(args: argparse.Namespace) -> None:
+    from service.engine import DigestService
+
+    text = read_input(args.file)
+    translation = DigestService(_settings(args)).translate(text)
+    if args.format == "json":
+        print(json.dumps(translation.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(translation.text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m service",
+        description="Greek news → bilingual bullet digest, and Greek→English translation.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def model_flags(p: argparse.ArgumentParser, summarizer: bool = False) -> None:
+        p.add_argument("--translator", help="hub id, model directory or 'none' "
+                       "(default: $DIGEST_TRANSLATOR or the registry default)")
+        if summarizer:
+            p.add_argument("--summarizer", help="'extractive', a hub id or a model directory "
+                           "(default: $DIGEST_SUMMARIZER or extractive)")
+        p.add_argument("--backend", choices=["auto", "torch", "ct2"],
+                       help="inference backend (default: $DIGEST_BACKEND or auto)")
+        p.add_argument("--max-chars", type=int, help="longest article accepted (default 20000)")
+
+    p = sub.add_parser("sentences", help="print the article's sentences, one per line")
+    p.add_argument("file", help="text or HTML file; '-' reads stdin")
+    p.add_argument("--max-chars", type=int)
+    p.set_defaults(func=cmd_sentences)
+
+    p = sub.add_parser("digest", help="bilingual key-point bullets")
+    p.add_argument("file", help="text or HTML file; '-' reads stdin")
+    p.add_argument("--bullets", "-n", type=int, default=None, help="number of bullets (default 5)")
+    p.add_argument("--format", choices=["json", "md"], default="md")
+    p.add_argument("--full", action="store_true", help="also translate the whole article")
+    model_flags(p, summarizer=True)
+    p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("translate", help="translate the whole article, paragraphs kept")
+    p.add_argument("file", help="text or HTML file; '-' reads stdin")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    model_flags(p)
+    p.set_defaults(func=cmd_translate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (UnavailableError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130
+    return 0

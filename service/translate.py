@@ -1,0 +1,57 @@
+"""Greek→English translation of sentences and whole articles, paragraphs kept."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from models.base import Seq2SeqModel
+from service.text import Article
+
+
+@dataclass
+class Translation:
+    """An article's translation: English paragraphs in source order, and per-sentence pairs."""
+
+    source_paragraphs: list[str]
+    paragraphs: list[str]
+    sentences: list[tuple[str, str]]  # (Greek, English) in article order
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["text"] = self.text
+        data["sentences"] = [{"el": el, "en": en} for el, en in self.sentences]
+        return data
+
+
+def translate_sentences(
+    model: Seq2SeqModel,
+    sentences: list[str],
+    *,
+    num_beams: int | None = None,
+    batch_size: int = 16,
+) -> list[str]:
+    """English for each Greek sentence, one generate() call, batched and length-sorted."""
+    if not sentences:
+        return []
+    return model.generate(sentences, num_beams=num_beams, batch_size=batch_size)
+
+
+def translate_article(
+    model: Seq2SeqModel, article: Article, *, num_beams: int | None = None, batch_size: int = 16
+) -> Translation:
+    """Translate sentence by sentence (what MT models are trained on), rebuild the paragraphs."""
+    english = translate_sentences(
+        model, article.sentence_texts, num_beams=num_beams, batch_size=batch_size
+    )
+    paragraphs: list[list[str]] = [[] for _ in article.paragraphs]
+    for sentence, text in zip(article.sentences, english, strict=True):
+        paragraphs[sentence.paragraph].append(text)
+    return Translation(
+        source_paragraphs=list(article.paragraphs),
+        paragraphs=[" ".join(p) for p in paragraphs],
+        sentences=list(zip(article.sentence_texts, english, strict=True)),
+    )

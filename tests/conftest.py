@@ -1,0 +1,41 @@
+"""Shared fixtures. Nothing here touches the network: models are built locally, offline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before anything imports huggingface_hub/gradio: no hub, no telemetry.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "ui" / "examples"
+SAMPLES = sorted(EXAMPLES.glob("el-news-*.txt"))
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random-weight Marian (translator), mT5 and mBART (summarisers), built once."""
+    from models.tiny import build_tiny_models
+
+    return build_tiny_models(tmp_path_factory.mktemp("tiny-models"))
+
+
+@pytest.fixture(scope="session")
+def sample_texts() -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8") for p in SAMPLES}
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No DIGEST_* settings leak in from the developer's shell; an empty model store."""
+    for key in list(os.environ):
+        if key.startswith("DIGEST_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("DIGEST_MODELS_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    return tmp_path
