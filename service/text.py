@@ -18,6 +18,8 @@ from service.errors import InputError
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 # C0/C1 control characters other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# "μίλησε.Η βουλή": a sentence end typed without its space (common in scraped text).
+_MISSING_SPACE = re.compile(r"(?<=[α-ωάέήίόύώϊϋΐΰ]{2}[.;!?])(?=[Α-ΩΆΈΉΊΌΎΏ](?:[α-ωάέήίόύώ]|\s))")
 _HSPACE = re.compile(r"[^\S\n]+")  # any whitespace except newline (NBSP, thin space, tabs…)
 _QUOTES = str.maketrans({"“": "«", "”": "»", "„": "«", "‟": "«"})
 _HTML_HINT = re.compile(
@@ -76,6 +78,7 @@ def normalize(text: str) -> str:
     text = text.translate(_QUOTES)
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _HSPACE.sub(" ", text)
+    text = _MISSING_SPACE.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
