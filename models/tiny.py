@@ -206,10 +206,11 @@ TINY_MARIAN_CONFIG: Mapping[str, Any] = {
     "activation_dropout": 0.0,
 }
 
-#: Like opus-mt's generation_config.json (pad/decoder-start ids are filled in per model).
+#: Like opus-mt's generation_config.json (pad/decoder-start ids are filled in per model), but
+#: with a short max_length: random weights rarely emit </s>, so every output runs to the cap.
 TINY_MARIAN_GENERATION: Mapping[str, Any] = {
     "num_beams": 4,
-    "max_length": 256,
+    "max_length": 48,
     "renormalize_logits": True,
 }
 
