@@ -47,6 +47,11 @@ def translate_article(
     english = translate_sentences(
         model, article.sentence_texts, num_beams=num_beams, batch_size=batch_size
     )
+    return assemble_translation(article, english)
+
+
+def assemble_translation(article: Article, english: list[str]) -> Translation:
+    """A Translation of `article` from the English of each of its sentences, in order."""
     paragraphs: list[list[str]] = [[] for _ in article.paragraphs]
     for sentence, text in zip(article.sentences, english, strict=True):
         paragraphs[sentence.paragraph].append(text)
@@ -55,3 +60,31 @@ def translate_article(
         paragraphs=[" ".join(p) for p in paragraphs],
         sentences=list(zip(article.sentence_texts, english, strict=True)),
     )
+
+
+def translate_articles(
+    model: Seq2SeqModel,
+    articles: list[Article],
+    *,
+    num_beams: int | None = None,
+    batch_size: int = 16,
+    max_new_tokens: int | None = None,
+) -> list[Translation]:
+    """Translate many articles with ONE generate() call over all their sentences.
+
+    Pooling the sentences of many documents fills the model's batches (length-sorted across
+    documents), which is what makes batch jobs fast; each article is then reassembled in order.
+    """
+    sentences = [s for article in articles for s in article.sentence_texts]
+    english = (
+        model.generate(sentences, max_new_tokens=max_new_tokens, num_beams=num_beams, batch_size=batch_size)
+        if sentences
+        else []
+    )
+    translations: list[Translation] = []
+    start = 0
+    for article in articles:
+        end = start + len(article.sentences)
+        translations.append(assemble_translation(article, english[start:end]))
+        start = end
+    return translations

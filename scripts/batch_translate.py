@@ -1,0 +1,17 @@
+"""Translate (or digest) many Greek articles into a resumable JSONL file.
+
+    python scripts/batch_translate.py INPUT --output OUT.jsonl [--mode translate|digest] [options]
+
+A thin wrapper around `service.batch.main` (also installed as `greek-digest-batch`); runs from a
+checkout without installing, so the repository root goes on sys.path first.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from service.batch import main
+
+if __name__ == "__main__":
+    sys.exit(main())
