@@ -34,7 +34,9 @@ class TransformersSeq2Seq(Seq2SeqModel):
         super().__init__()
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # a "Loading weights" bar per load is noise in a service
         started = time.perf_counter()
         self.device = pick_device(device)
         self.prefix = prefix
@@ -69,7 +71,8 @@ class TransformersSeq2Seq(Seq2SeqModel):
 
         encoded = self.tokenizer(texts, return_tensors="pt", padding=True).to(self.device)
         if max_new_tokens is not None:
-            options["max_new_tokens"] = max_new_tokens
+            # max_length=None: the model's own max_length would otherwise warn on every call.
+            options.update(max_new_tokens=max_new_tokens, max_length=None)
         if num_beams is not None:
             options["num_beams"] = num_beams
         with torch.inference_mode():
