@@ -2,7 +2,8 @@
 
 It loads each configured model once, under a lock (transformers fails when two threads load at
 the same time), keeps the reason when a model cannot be loaded, and runs the pipeline
-text → sentences → key points → bilingual bullets.
+text → sentences → key points (extractive, or abstractive with a summariser) → bilingual bullets.
+A missing or failing summariser never fails a digest: it falls back to extractive with a warning.
 """
 
 from __future__ import annotations
@@ -10,16 +11,32 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
-from models.registry import EXTRACTIVE, input_prefix
+from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq, locate_model
+from models.locate import disk_size, human_size
+from models.registry import EXTRACTIVE, generation_options, input_prefix, lookup
+from service.abstractive import abstractive_key_points
 from service.config import NO_MODEL, Settings
 from service.digest import Bullet, Digest
-from service.errors import UnavailableError
+from service.errors import InputError, UnavailableError
 from service.summarize import select_key_points
 from service.text import Article, parse_article
 from service.translate import Translation, translate_article, translate_sentences
+
+MAX_BULLETS = 20
+AUTO, ABSTRACTIVE = "auto", "abstractive"
+METHODS = (AUTO, EXTRACTIVE, ABSTRACTIVE)  # how digest() picks key points
+
+
+@dataclass
+class KeyPoints:
+    """Greek bullets with their source sentence indices, and which summariser made them."""
+
+    texts: list[str]
+    sources: list[list[int]]
+    summarizer: str  # "extractive" or the summariser's name
 
 
 @dataclass
@@ -30,28 +47,79 @@ class ModelSlot:
     name: str
     model: Seq2SeqModel | None = None
     error: str | None = None
+    fix: str | None = None
     attempted: bool = False
+    _disk: tuple[str, int] | None = None  # (path, bytes): measured once, directories do not change
 
-    def status(self) -> dict[str, Any]:
+    def _found(self) -> str | None:
+        """The model's local directory without loading it (None when it is not on disk)."""
+        if self.model is not None:
+            return self.model.info.path
+        try:
+            return str(locate_model(self.name, download=False))
+        except ModelNotAvailableError:
+            return None
+        except Exception:  # a status view must never fail
+            return None
+
+    def status(self, backend: str) -> dict[str, Any]:
         state = "loaded" if self.model else ("missing" if self.attempted else "not loaded")
-        data: dict[str, Any] = {"configured": self.name, "state": state}
+        path = self._found()
+        data: dict[str, Any] = {
+            "configured": self.name,
+            "state": state,
+            "found": path is not None,
+            "backend": self.model.info.backend if self.model else backend,
+        }
+        known = lookup(self.name)
+        if known is not None:
+            data.update(family=known.family, parameters=known.parameters)
         if self.model:
             info = self.model.info
             data.update(
-                backend=info.backend,
                 device=info.device,
-                path=info.path,
                 max_input_tokens=info.max_input_tokens,
                 load_seconds=round(info.load_seconds, 3),
             )
+        if path is not None:
+            if self._disk is None or self._disk[0] != path:
+                self._disk = (path, disk_size(Path(path)))
+            data.update(path=path, size_bytes=self._disk[1], size=human_size(self._disk[1]))
         if self.error:
             data["error"] = self.error
+            data["fix"] = self.fix
         return data
 
 
+def _fix_line(role: str, name: str, exc: Exception) -> str:
+    """What to do about a model that did not load, in one line."""
+    if isinstance(exc, ModelNotAvailableError) and "CTranslate2" in str(exc):
+        return (
+            f"Convert it: python scripts/download_models.py --{role} {name} --ct2 "
+            "(or use DIGEST_BACKEND=torch)."
+        )
+    if isinstance(exc, ModelNotAvailableError):
+        if Path(name).expanduser().is_dir() or name.startswith((".", "/", "~")):
+            env = "DIGEST_TRANSLATOR" if role == "translator" else "DIGEST_SUMMARIZER"
+            return f"Point {env} at a directory holding a model (config.json, weights, tokenizer)."
+        return (
+            f"On a connected machine: python scripts/download_models.py --{role} {name}; copy the "
+            "model store here and set DIGEST_MODELS_DIR to it."
+        )
+    return (
+        f"Check the files with python scripts/download_models.py --{role} {name} (it verifies "
+        "them), or configure another model."
+    )
+
+
 class DigestService:
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, summarizer_options: dict[str, Any] | None = None
+    ) -> None:
+        """`summarizer_options`: generate() options for the abstractive summariser, on top of the
+        defaults (beams 4, no_repeat_ngram_size 3, max_new_tokens 128) and the registry's."""
         self.settings = settings or Settings.from_env()
+        self.summarizer_options = dict(summarizer_options or {})
         self._load_lock = threading.Lock()
         self._slots = {
             "translator": ModelSlot("translator", self.settings.translator),
@@ -76,9 +144,10 @@ class DigestService:
                         prefix=input_prefix(slot.name),
                     )
                 except ModelNotAvailableError as exc:
-                    slot.error = str(exc)
+                    slot.error, slot.fix = str(exc), _fix_line(role, slot.name, exc)
                 except Exception as exc:  # a broken model must not take the service down
                     slot.error = f"Model '{slot.name}' failed to load: {type(exc).__name__}: {exc}"
+                    slot.fix = _fix_line(role, slot.name, exc)
                 slot.attempted = True
         return slot.model
 
@@ -92,15 +161,40 @@ class DigestService:
     def translator(self) -> Seq2SeqModel | None:
         return self._model("translator")
 
+    @property
+    def summarizer(self) -> Seq2SeqModel | None:
+        return self._model("summarizer")
+
+    def methods(self) -> list[str]:
+        """Summary methods that work now (abstractive only once its model is loaded)."""
+        loaded = self._slots["summarizer"].model is not None
+        return [AUTO, EXTRACTIVE, ABSTRACTIVE] if loaded else [AUTO, EXTRACTIVE]
+
     def status(self) -> dict[str, Any]:
+        """Per model: configured id/dir, state, found on disk, backend, size, load time, error and
+        fix; plus the backend setting, limits and the summary methods available."""
         s = self.settings
+        translator = self._slots["translator"]
+        summarizer = self._slots["summarizer"]
+        if self._wanted(translator):
+            translator_status = translator.status(s.backend)
+        else:
+            translator_status = {
+                "configured": translator.name or NO_MODEL,
+                "state": "not loaded",
+                "found": False,
+                "note": "No translator configured: Greek bullets only.",
+            }
+        if self._wanted(summarizer):
+            summarizer_status = {**summarizer.status(s.backend), "kind": ABSTRACTIVE}
+        else:
+            summarizer_status = {"configured": EXTRACTIVE, "state": "built-in", "kind": EXTRACTIVE}
         return {
-            "translator": self._slots["translator"].status(),
-            "summarizer": self._slots["summarizer"].status()
-            if self._wanted(self._slots["summarizer"])
-            else {"configured": EXTRACTIVE, "state": "built-in"},
+            "translator": translator_status,
+            "summarizer": summarizer_status,
             "backend": s.backend,
-            "limits": {"max_chars": s.max_chars, "max_bullets": 20},
+            "limits": {"max_chars": s.max_chars, "max_bullets": MAX_BULLETS},
+            "methods": self.methods(),
         }
 
     def _translator_warning(self) -> str:
@@ -113,8 +207,60 @@ class DigestService:
     def parse(self, text: str) -> Article:
         return parse_article(text, max_chars=self.settings.max_chars)
 
-    def digest(self, text: str, bullets: int | None = None, full_translation: bool = False) -> Digest:
-        """Bilingual key points of a Greek article. Raises InputError for unusable input."""
+    def _extractive(self, article: Article, count: int) -> KeyPoints:
+        points = select_key_points(article.sentence_texts, count)
+        return KeyPoints(
+            [article.sentences[p.index].text for p in points], [[p.index] for p in points], EXTRACTIVE
+        )
+
+    def _key_points(self, article: Article, count: int, method: str, warnings: list[str]) -> KeyPoints:
+        """Abstractive when asked for (or, for "auto", configured) and it works; else extractive."""
+        slot = self._slots["summarizer"]
+        if method == EXTRACTIVE or (method == AUTO and not self._wanted(slot)):
+            return self._extractive(article, count)
+        if not self._wanted(slot):
+            warnings.append(
+                "Abstractive summary requested, but no summariser is configured (set DIGEST_SUMMARIZER "
+                "to a hub id or model directory, e.g. IMISLab/GreekT5-mt5-small-greeksum): showing "
+                "extractive key points."
+            )
+            return self._extractive(article, count)
+        model = self.summarizer
+        if model is None:
+            warnings.append(f"Abstractive summary unavailable, showing extractive key points. {slot.error}")
+            return self._extractive(article, count)
+        options = {**generation_options(slot.name), **self.summarizer_options}
+        try:
+            points = abstractive_key_points(model, article.sentence_texts, count, options)
+        except Exception as exc:  # e.g. an option the backend does not support, out of memory
+            warnings.append(
+                f"The summariser '{slot.name}' failed ({type(exc).__name__}: {exc}): showing extractive "
+                "key points."
+            )
+            return self._extractive(article, count)
+        if not points:
+            warnings.append(
+                f"The summariser '{slot.name}' produced no usable summary: showing extractive key points."
+            )
+            return self._extractive(article, count)
+        return KeyPoints([p.text for p in points], [p.sources for p in points], model.name)
+
+    def digest(
+        self,
+        text: str,
+        bullets: int | None = None,
+        full_translation: bool = False,
+        method: str = AUTO,
+    ) -> Digest:
+        """Bilingual key points of a Greek article. Raises InputError for unusable input.
+
+        method: "auto" (abstractive when a summariser is configured, else extractive),
+        "extractive", or "abstractive" (falls back to extractive, with a warning, when no
+        summariser is available or it produces nothing usable).
+        """
+        method = (method or AUTO).strip().lower()
+        if method not in METHODS:
+            raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(METHODS)}.")
         timings: dict[str, float] = {}
         started = clock = time.perf_counter()
 
@@ -126,46 +272,59 @@ class DigestService:
 
         article = self.parse(text)
         lap("parse")
-        count = max(1, min(int(bullets or self.settings.bullets), 20))
-        points = select_key_points(article.sentence_texts, count)
-        greek = [article.sentences[p.index].text for p in points]
-        sources = [[p.index] for p in points]
+        count = max(1, min(int(bullets or self.settings.bullets), MAX_BULLETS))
+        warnings: list[str] = []
+        points = self._key_points(article, count, method, warnings)
         lap("summarize")
 
-        warnings: list[str] = []
-        english: list[str | None] = [None] * len(greek)
+        english: list[str | None] = [None] * len(points.texts)
         translation: Translation | None = None
         translator = self.translator
+        beams, batch = self.settings.num_beams, self.settings.batch_size
         if translator is None:
             warnings.append(self._translator_warning())
         elif full_translation:
-            translation = translate_article(
-                translator, article, num_beams=self.settings.num_beams,
-                batch_size=self.settings.batch_size,
-            )
-            by_sentence = [en for _, en in translation.sentences]
-            english = [by_sentence[s[0]] for s in sources]
+            translation = translate_article(translator, article, num_beams=beams, batch_size=batch)
+            english = self._bullets_english(translator, article, points, translation)
         else:
-            english = list(
-                translate_sentences(
-                    translator, greek, num_beams=self.settings.num_beams,
-                    batch_size=self.settings.batch_size,
-                )
-            )
+            english = list(translate_sentences(translator, points.texts, num_beams=beams, batch_size=batch))
         lap("translate")
         timings["total"] = round(time.perf_counter() - started, 4)
         return Digest(
-            bullets=[Bullet(el, en, src) for el, en, src in zip(greek, english, sources, strict=True)],
+            bullets=[
+                Bullet(el, en, src)
+                for el, en, src in zip(points.texts, english, points.sources, strict=True)
+            ],
             sentences=article.sentence_texts,
             paragraphs=[s.paragraph for s in article.sentences],
             models={
                 "translator": translator.name if translator else None,
-                "summarizer": EXTRACTIVE,
+                "summarizer": points.summarizer,
             },
             timings=timings,
             warnings=warnings,
             translation=translation.text if translation else None,
         )
+
+    def _bullets_english(
+        self, translator: Seq2SeqModel, article: Article, points: KeyPoints, translation: Translation
+    ) -> list[str | None]:
+        """English of each bullet: a bullet that is an article sentence (always so for extractive)
+        reuses the full translation; the others are translated in one call."""
+        by_sentence = [en for _, en in translation.sentences]
+        english: list[str | None] = [
+            by_sentence[src[0]] if len(src) == 1 and article.sentences[src[0]].text == el else None
+            for el, src in zip(points.texts, points.sources, strict=True)
+        ]
+        todo = [i for i, en in enumerate(english) if en is None]
+        if todo:
+            done = translate_sentences(
+                translator, [points.texts[i] for i in todo],
+                num_beams=self.settings.num_beams, batch_size=self.settings.batch_size,
+            )
+            for i, en in zip(todo, done, strict=True):
+                english[i] = en
+        return english
 
     def translate(self, text: str) -> Translation:
         """Whole article Greek→English. Raises InputError, or UnavailableError."""
