@@ -48,7 +48,7 @@ def cmd_digest(args: argparse.Namespace) -> None:
 
     text = read_input(args.file)
     service = DigestService(_settings(args))
-    digest = service.digest(text, bullets=args.bullets, full_translation=args.full)
+    digest = service.digest(text, bullets=args.bullets, full_translation=args.full, method=args.method)
     print(digest.to_json() if args.format == "json" else digest.to_markdown(), end="\n")
     for warning in digest.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bullets", "-n", type=int, default=None, help="number of bullets (default 5)")
     p.add_argument("--format", choices=["json", "md"], default="md")
     p.add_argument("--full", action="store_true", help="also translate the whole article")
+    p.add_argument("--method", choices=["auto", "extractive", "abstractive"], default="auto",
+                   help="key points: abstractive when a summariser is configured (auto), or force one")
     model_flags(p, summarizer=True)
     p.set_defaults(func=cmd_digest)
 
