@@ -1,0 +1,205 @@
+"""The Gradio web app and API: `python -m ui` or `greek-digest-ui`.
+
+Thin on purpose: every button calls the same function as the named API endpoint (ui.endpoints),
+which calls the one DigestService of the process. Security defaults live in launch(): 127.0.0.1,
+no share link, optional login, bounded queue and request size, no monitoring page, no run history
+kept in the browser, and no file served except the app's own download files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+from starlette.middleware import Middleware
+
+from service.config import Settings
+from service.engine import DigestService
+from ui.config import ConfigError, UiSettings, max_request_bytes
+from ui.endpoints import Endpoints
+from ui.limits import BodySizeLimit
+from ui.render import placeholder_html
+from ui.style import CSS, theme
+
+log = logging.getLogger("ui")
+
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+MAX_BULLETS = 10
+PLACEHOLDER = "Paste a Greek news article (text or HTML), or pick an example, then press Summarise."
+
+
+def load_examples() -> list[tuple[str, str]]:
+    """(label, text) of the sample articles; the label is the start of the first sentence."""
+    examples = []
+    for path in sorted(EXAMPLES_DIR.glob("*.txt")):
+        text = path.read_text(encoding="utf-8").strip()
+        first = text.split("\n", 1)[0]
+        label = first if len(first) <= 70 else first[:70].rsplit(" ", 1)[0] + " …"
+        examples.append((label, text))
+    return examples
+
+
+def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks:
+    """The Blocks app, its queue bounded. The service should be loaded (service.load()) already."""
+    ui = ui or UiSettings()
+    api = Endpoints(service, ui)
+    examples = load_examples()
+    default_bullets = max(1, min(service.settings.bullets, MAX_BULLETS))
+    model_jobs: dict[str, Any] = {"concurrency_id": "model", "concurrency_limit": ui.concurrency}
+    plumbing: dict[str, Any] = {"api_visibility": "private", "concurrency_limit": None}
+
+    with gr.Blocks(title="Greek news digest", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+        with gr.Row(equal_height=True):
+            gr.HTML(
+                '<div class="gd-title"><h1>Greek news digest</h1><p>Key points of a Greek article as '
+                "Greek bullets with English beside them, each linked to the sentence it came from.</p></div>"
+            )
+            badge = gr.HTML(elem_id="status-badge")
+
+        with gr.Tabs():
+            with gr.Tab("Summarise", id="summarise"):
+                with gr.Row():
+                    article = gr.Textbox(
+                        label="Greek article", lines=12, max_lines=24, scale=3, elem_id="article",
+                        placeholder="Επικολλήστε εδώ ένα ελληνικό άρθρο (κείμενο ή HTML)…",
+                        info=f"Plain text or pasted HTML, up to {service.settings.max_chars:,} characters.",
+                    )
+                    with gr.Column(scale=1, min_width=220):
+                        bullets = gr.Slider(
+                            1, MAX_BULLETS, value=default_bullets, step=1, precision=0, label="Bullets",
+                            elem_id="bullets",
+                        )
+                        summarise = gr.Button("Summarise", variant="primary", elem_id="summarise-btn")
+                        gr.Examples(
+                            [[text, default_bullets] for _, text in examples], [article, bullets],
+                            example_labels=[label for label, _ in examples], label="Sample articles",
+                        )
+                digest_view = gr.HTML(placeholder_html(PLACEHOLDER), elem_id="digest", padding=True)
+                with gr.Row():
+                    md_file = gr.File(label="Download Markdown", elem_id="digest-md")
+                    json_file = gr.File(label="Download JSON", elem_id="digest-json")
+                with gr.Accordion("Markdown and JSON, as the /summarize API returns them", open=False):
+                    markdown = gr.Code(label="Markdown", language="markdown", interactive=False)
+                    data = gr.JSON(label="JSON")
+
+            with gr.Tab("Translate", id="translate"):
+                with gr.Row():
+                    greek = gr.Textbox(
+                        label="Greek article", lines=14, max_lines=30, elem_id="translate-in",
+                        placeholder="Επικολλήστε εδώ ένα ελληνικό άρθρο…",
+                    )
+                    english = gr.Textbox(
+                        label="English", lines=14, max_lines=30, buttons=["copy"], interactive=False,
+                        elem_id="translate-out",
+                    )
+                with gr.Row():
+                    translate = gr.Button("Translate", variant="primary", elem_id="translate-btn", scale=1)
+                    txt_file = gr.File(label="Download .txt", scale=2)
+                gr.Examples(
+                    [[text] for _, text in examples], [greek],
+                    example_labels=[label for label, _ in examples], label="Sample articles",
+                )
+
+            with gr.Tab("Status", id="status"):
+                status_view = gr.HTML(elem_id="status-view", padding=True)
+                refresh = gr.Button("Refresh", size="sm")
+                with gr.Accordion("JSON, as the /status API returns it", open=False):
+                    status_json = gr.JSON(label="status")
+
+        # Public API: the buttons are the endpoints; rendering and files are private follow-ups.
+        summarise.click(
+            api.summarize, [article, bullets], [markdown, data], api_name="summarize",
+            show_progress_on=[digest_view], **model_jobs,
+        ).success(api.show_digest, [data], [digest_view, md_file, json_file], **plumbing)
+        translate.click(
+            api.translate, [greek], [english], api_name="translate", **model_jobs,
+        ).success(api.save_translation, [english], [txt_file], **plumbing)
+        refresh.click(api.status, None, [status_json], api_name="status", concurrency_limit=None).success(
+            api.show_status, [status_json], [status_view, badge], **plumbing
+        )
+        demo.load(api.status, None, [status_json], **plumbing).success(
+            api.show_status, [status_json], [status_view, badge], **plumbing
+        )
+
+    demo.queue(max_size=ui.queue_size, default_concurrency_limit=ui.concurrency)
+    return demo
+
+
+def launch(
+    demo: gr.Blocks, service: DigestService, ui: UiSettings, **kwargs: Any
+) -> tuple[Any, str, str | None]:
+    """Start serving with the project's security defaults; kwargs (e.g. prevent_thread_lock) pass on."""
+    if not ui.local_only and not ui.auth:
+        log.warning("serving on %s without a login: anyone who can reach it can use it "
+                    "(set DIGEST_AUTH=user:password)", "a share link" if ui.share else ui.host)
+    limit = max_request_bytes(service.settings.max_chars)
+    return demo.launch(
+        server_name=ui.host,
+        server_port=ui.port,
+        share=ui.share,
+        auth=list(ui.auth) or None,
+        auth_message="Greek news digest: please log in.",
+        max_file_size="1mb",  # the app takes no uploads; bound the upload route anyway
+        app_kwargs={"middleware": [Middleware(BodySizeLimit, max_bytes=limit)]},
+        enable_monitoring=False,  # /monitoring would show traffic to anyone allowed in
+        run_history=False,  # do not keep people's articles in their browser's storage
+        mcp_server=False,
+        ssr_mode=False,
+        show_error=False,  # gr.Error messages still show; other exceptions stay in the log
+        footer_links=["api", "settings"],
+        theme=theme(),
+        css=CSS,
+        **kwargs,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="greek-digest-ui",
+        description="Serve the Greek news digest web app and its API (http://127.0.0.1:7860).",
+    )
+    parser.add_argument("--host", help="address to listen on (default: $DIGEST_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default: $DIGEST_PORT or 7860)")
+    parser.add_argument("--share", action="store_true", help="also open a public gradio.live link")
+    parser.add_argument("--translator", help="hub id, model directory or 'none'")
+    parser.add_argument("--summarizer", help="'extractive', a hub id or a model directory")
+    parser.add_argument("--backend", choices=["auto", "torch", "ct2"])
+    parser.add_argument("--max-chars", type=int, help="longest article accepted (default 20000)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up checks
+    try:
+        ui = UiSettings.from_env(host=args.host, port=args.port, share=args.share or None)
+        settings = Settings.from_env(
+            translator=args.translator, summarizer=args.summarizer, backend=args.backend,
+            max_chars=args.max_chars,
+        )
+    except (ConfigError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    log.info("loading models (translator: %s, summariser: %s)…", settings.translator, settings.summarizer)
+    service = DigestService(settings).load()  # once per process, before the first request
+    for role in ("translator", "summarizer"):
+        info = service.status()[role]
+        log.info("%s %s: %s", role, info["configured"], info.get("error") or info["state"])
+    demo = build_app(service, ui)
+    # SIGTERM (docker stop, systemd) exits like Ctrl-C, so atexit removes the download files.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        launch(demo, service, ui)
+    except OSError as exc:  # port taken, address not available
+        print(f"error: cannot serve on {ui.host}:{ui.port}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,53 @@
+"""A bound on HTTP request bodies, so no request can make the server buffer an absurd amount.
+
+Gradio (FastAPI) reads a whole JSON body before the service's own limit (DIGEST_MAX_CHARS) is
+checked, so the bound has to sit in front of it, as plain ASGI middleware.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+Scope = dict[str, Any]
+Message = dict[str, Any]
+
+
+class BodySizeLimit:
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _message(self, size: int | None) -> str:
+        got = f" ({size:,} bytes)" if size is not None else ""
+        return (
+            f"The request is too large{got}; the limit is {self.max_bytes:,} bytes. "
+            "Send one article at a time."
+        )
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            body = json.dumps({"detail": self._message(int(declared))}).encode()
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        received = 0
+
+        async def bounded_receive() -> Message:
+            # Chunked bodies carry no length: count, and end the request when it runs over.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    return {"type": "http.disconnect"}
+            return message
+
+        await self.app(scope, bounded_receive, send)
