@@ -122,6 +122,17 @@ def test_bad_input_gives_clear_error(api: Client, case: Any) -> None:
     assert "\n" not in message and "Traceback" not in message
 
 
+OK_CASES = [c for c in CASES if c.expect == "ok"]
+
+
+@pytest.mark.parametrize("case", OK_CASES, ids=[c.name for c in OK_CASES])
+def test_awkward_but_usable_input_gives_a_digest(api: Client, case: Any) -> None:
+    markdown, digest = api.predict(case.text, 3, api_name="/summarize")
+    assert 1 <= len(digest["bullets"]) <= 3 and markdown.startswith("#")
+    for bullet in digest["bullets"]:
+        assert bullet["el"] in digest["sentences"] and bullet["en"]
+
+
 def test_translate_rejects_english_and_server_survives(api: Client) -> None:
     with pytest.raises(Exception, match="does not look like Greek"):
         api.predict("The prime minister met the French president in Paris today. " * 3,

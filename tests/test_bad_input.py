@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,27 @@ def test_service_keeps_working_after_bad_inputs(service: DigestService) -> None:
     after = service.digest(ok.text).to_dict()
     assert [b["el"] for b in after["bullets"]] == [b["el"] for b in before["bullets"]]
     assert [b["en"] for b in after["bullets"]] == [b["en"] for b in before["bullets"]]
+
+
+def test_batch_job_gives_each_case_its_result_or_error(
+    tiny_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.batch import main as batch_main
+
+    source = tmp_path / "cases.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": c.name, "text": c.text}, ensure_ascii=False) + "\n" for c in CASES),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    code = batch_main([str(source), "-o", str(out), "--translator", str(tiny_models["translator"]),
+                       "--num-beams", "1", "--max-new-tokens", "8", "-q"])
+    assert code == 1  # some cases are errors by design
+    records = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert sorted(records) == sorted(c.name for c in CASES)
+    for case in CASES:
+        record = records[case.name]
+        if case.expect == "error":
+            assert case.needle in record["error"] and "\n" not in record["error"], record
+        else:
+            assert "error" not in record and record["result"]["text"].strip(), record
