@@ -1,13 +1,48 @@
-"""Load a seq2seq model by hub id or directory, on the backend asked for."""
+"""Load a seq2seq model by hub id or directory, on the backend asked for.
+
+Backends:
+  auto   CTranslate2 when a converted model is on disk (the directory itself, or its conversion
+         beside it / in the model store, see models/convert.py), else PyTorch. A conversion that
+         fails to load falls back to PyTorch too, and the reason is kept in `info.details`.
+  ct2    CTranslate2 only; without a conversion, one ModelNotAvailableError saying how to convert.
+  torch  PyTorch (transformers) only.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from models.base import Seq2SeqModel
+from models.errors import ModelNotAvailableError
 from models.locate import locate_model
 
 BACKENDS = ("auto", "torch", "ct2")
+
+log = logging.getLogger(__name__)
+
+
+class NotConvertedError(ModelNotAvailableError):
+    """backend="ct2" was asked for, but no CTranslate2 conversion of the model exists."""
+
+    def __init__(self, name: str, looked_in: list[Path]) -> None:
+        self.name = name
+        self.reason = "no CTranslate2 conversion found"
+        places = ", ".join(str(p) for p in looked_in[:2])
+        RuntimeError.__init__(
+            self,
+            f"Model '{name}' has no CTranslate2 conversion (looked for {places}). Convert it once "
+            f"with `python scripts/convert_ct2.py {name}` (int8, written where it is looked for), "
+            "or use DIGEST_BACKEND=torch (--backend torch).",
+        )
+
+
+def _ct2_available() -> bool:
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def load_seq2seq(
@@ -17,11 +52,47 @@ def load_seq2seq(
     device: str | None = None,
     prefix: str = "",
     store: Path | None = None,
+    compute_type: str | None = None,
 ) -> Seq2SeqModel:
-    """Load `name_or_path` (hub id or directory). Raises ModelNotAvailableError when missing."""
+    """Load `name_or_path` (hub id or directory). Raises ModelNotAvailableError when missing.
+
+    `compute_type` applies to CTranslate2 only (default: int8 on CPU, int8_float16 on CUDA).
+    """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    from models.convert import ct2_candidates, find_ct2_model
+
+    converted = find_ct2_model(name_or_path, store) if backend != "torch" else None
+    if backend == "ct2":
+        if converted is None:
+            raise NotConvertedError(name_or_path, ct2_candidates(name_or_path, store))
+        return _load_ct2(name_or_path, converted, device, prefix, compute_type)
+
+    ct2_error = None
+    if converted is not None and _ct2_available():
+        try:
+            return _load_ct2(name_or_path, converted, device, prefix, compute_type)
+        except Exception as exc:  # a broken conversion must not cost the user the model
+            ct2_error = f"{converted}: {type(exc).__name__}: {exc}"
+            log.warning("CTranslate2 model %s failed to load, using PyTorch: %s", converted, exc)
+
     path = locate_model(name_or_path, store=store)
+    from models.ct2_backend import is_ct2_model
+
+    if is_ct2_model(path):  # a CTranslate2 directory has no PyTorch weights to fall back on
+        why = f"it failed to load ({ct2_error})" if ct2_error else "use backend ct2 or auto"
+        raise ModelNotAvailableError(name_or_path, f"it is a CTranslate2 model directory; {why}")
     from models.torch_backend import TransformersSeq2Seq
 
-    return TransformersSeq2Seq(name_or_path, path, device=device, prefix=prefix)
+    model = TransformersSeq2Seq(name_or_path, path, device=device, prefix=prefix)
+    if ct2_error:
+        model.info.details["ct2_error"] = ct2_error
+    return model
+
+
+def _load_ct2(
+    name: str, path: Path, device: str | None, prefix: str, compute_type: str | None
+) -> Seq2SeqModel:
+    from models.ct2_backend import CT2Seq2Seq
+
+    return CT2Seq2Seq(name, path, device=device, prefix=prefix, compute_type=compute_type)
