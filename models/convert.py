@@ -74,6 +74,24 @@ def _save_generation_config(source: Path, out: Path) -> None:
     config.save_pretrained(out)
 
 
+def _converter_class(ctranslate2):
+    """TransformersConverter whose mT5 logits match transformers'.
+
+    transformers 5 forces MT5Config.tie_word_embeddings=True and never rescales mT5's decoder
+    output; CTranslate2's converter reads the flag and scales the logits by d_model**-0.5.
+    Greedy output survives that, beam search and scores do not, so convert as untied.
+    """
+
+    class Converter(ctranslate2.converters.TransformersConverter):
+        def load_model(self, model_class, path, **kwargs):
+            model = super().load_model(model_class, path, **kwargs)
+            if model.config.model_type == "mt5":
+                model.config.tie_word_embeddings = False
+            return model
+
+    return Converter
+
+
 def convert_to_ct2(
     name_or_path: str,
     out_dir: Path | str | None = None,
@@ -108,7 +126,7 @@ def convert_to_ct2(
     shutil.rmtree(partial, ignore_errors=True)
     try:
         started = time.perf_counter()
-        converter = ctranslate2.converters.TransformersConverter(str(source))
+        converter = _converter_class(ctranslate2)(str(source))
         converter.convert(str(partial), quantization=quantization, force=True)
         # The tokenizer goes beside the CTranslate2 files (none of its file names collide:
         # CTranslate2 writes model.bin, config.json and *_vocabulary.json).

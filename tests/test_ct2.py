@@ -273,3 +273,15 @@ def test_convert_script_and_digest_cli(tiny_models, tmp_path: Path, capsys, isol
                  "--format", "json", "--bullets", "2"]) == 0
     digest = json.loads(capsys.readouterr().out)
     assert len(digest["bullets"]) == 2 and all(b["en"] for b in digest["bullets"])
+
+
+def test_mt5_summariser_beam_search_matches_pytorch(tiny_models, tmp_path: Path) -> None:
+    """Guards the converter fix: without it CTranslate2 scales mT5's logits and beams diverge."""
+    (tmp_path / "summarizer").symlink_to(tiny_models["summarizer"])
+    converted = convert_to_ct2(str(tmp_path / "summarizer"), quantization="float32")
+    ct2 = CT2Seq2Seq("tiny-mt5", converted, compute_type="float32", batch_window_s=0)
+    torch_model = load_seq2seq(str(tiny_models["summarizer"]), backend="torch")
+    pad = torch_model.tokenizer.pad_token_id
+    options = {"num_beams": 4, "max_new_tokens": 12, "min_new_tokens": 4, "bad_words_ids": [[pad]]}
+    texts = GREEK[:3]
+    assert ct2.generate(texts, **options) == torch_model.generate(texts, **options)
