@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint browser-deps tiny-models bench clean
+.PHONY: setup run test lint browser-deps models tiny-models bench load-test clean
 
 # torch first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
 $(VENV)/.installed: pyproject.toml
@@ -32,11 +32,18 @@ lint: setup
 test: setup browser-deps lint
 	$(PY) -m pytest
 
+# On a connected machine: fetch the default translator and convert it to CTranslate2 int8.
+models: setup
+	$(PY) scripts/download_models.py --ct2
+
 tiny-models: setup
 	$(PY) scripts/make_tiny_models.py build/tiny-models
 
 bench: setup
 	$(PY) scripts/bench.py
+
+load-test: setup
+	$(PY) scripts/load_test.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info
