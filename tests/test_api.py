@@ -21,6 +21,7 @@ from tests.bad_inputs import ARTICLE, CASES
 from tests.conftest import ROOT
 from ui.app import build_app, launch, main
 from ui.config import ConfigError, UiSettings, max_request_bytes, parse_auth
+from ui.endpoints import Endpoints
 from ui.render import digest_html, status_html
 
 pytestmark = pytest.mark.slow
@@ -120,6 +121,14 @@ def test_bad_input_gives_clear_error(api: Client, case: Any) -> None:
     message = str(caught.value)
     assert case.needle.lower() in message.lower(), message
     assert "\n" not in message and "Traceback" not in message
+
+
+def test_summarize_takes_article_and_bullets_only(api: Client, service: DigestService) -> None:
+    """The UI's method choice is session state: the API contract stays (article, bullets)."""
+    parameters = api.view_api(print_info=False, return_format="dict")["named_endpoints"]["/summarize"]
+    assert [p["parameter_name"] for p in parameters["parameters"]] == ["article", "bullets"]
+    _, forced = Endpoints(service).summarize(ARTICLE, 2, "abstractive")
+    assert any("Abstractive summary requested" in w for w in forced["warnings"])
 
 
 OK_CASES = [c for c in CASES if c.expect == "ok"]

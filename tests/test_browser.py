@@ -144,3 +144,13 @@ def test_bad_input_shows_clear_message(page: Any) -> None:
     page.fill("#article textarea", "This is an English sentence, not a Greek article at all. " * 3)
     page.click("#summarise-btn")
     expect(page.get_by_text("The text does not look like Greek").first).to_be_visible(timeout=TIMEOUT_MS)
+
+
+def test_method_control_reaches_the_service(page: Any) -> None:
+    """The "Key points" control is session state behind /summarize, not an API parameter."""
+    from playwright.sync_api import expect
+
+    page.locator("#method").get_by_text("abstractive", exact=True).click()
+    summarise(page, (EXAMPLES / "el-news-putin-kim-call.txt").read_text(encoding="utf-8"), 2)
+    # No summariser is configured here: the digest falls back to extractive and says so.
+    expect(page.locator("#digest .gd-warning").first).to_contain_text("Abstractive summary requested")

@@ -74,6 +74,16 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
                             1, MAX_BULLETS, value=default_bullets, step=1, precision=0, label="Bullets",
                             elem_id="bullets",
                         )
+                        method_choice = gr.Radio(
+                            ["auto", "extractive", "abstractive"], value="auto", label="Key points",
+                            info="abstractive needs DIGEST_SUMMARIZER; auto uses it when configured",
+                            elem_id="method",
+                        )
+                        # Session state, not an input: the public /summarize keeps (article, bullets).
+                        method = gr.State("auto")
+                        method_choice.change(
+                            lambda choice: choice, method_choice, method, api_visibility="private"
+                        )
                         summarise = gr.Button("Summarise", variant="primary", elem_id="summarise-btn")
                         gr.Examples(
                             [[text, default_bullets] for _, text in examples], [article, bullets],
@@ -113,7 +123,7 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
 
         # Public API: the buttons are the endpoints; rendering and files are private follow-ups.
         summarise.click(
-            api.summarize, [article, bullets], [markdown, data], api_name="summarize",
+            api.summarize, [article, bullets, method], [markdown, data], api_name="summarize",
             show_progress_on=[digest_view], **model_jobs,
         ).success(api.show_digest, [data], [digest_view, md_file, json_file], **plumbing)
         translate.click(

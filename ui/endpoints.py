@@ -56,6 +56,7 @@ class Endpoints:
         self,
         article: str,
         bullets: float = 5,
+        method: str = "auto",
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects progress this way
     ) -> tuple[str, dict[str, Any]]:
         """Key points of a Greek news article as Greek bullets with English translations.
@@ -63,6 +64,8 @@ class Endpoints:
         Args:
             article: the Greek article, plain text or pasted HTML.
             bullets: how many key points (1-10).
+            method: set by the page's "Key points" control (session state, not an API
+                parameter): auto, extractive or abstractive.
 
         Returns:
             The digest as Markdown, and as JSON: bullets [{el, en, sources}] where sources index
@@ -70,7 +73,7 @@ class Endpoints:
         """
         with user_errors("summarising the article"):
             progress(0.1, desc="Choosing the key points and translating them…")
-            digest = self.service.digest(article or "", bullets=int(bullets or 5))
+            digest = self.service.digest(article or "", bullets=int(bullets or 5), method=method or "auto")
             return digest.to_markdown(), digest.to_dict()
 
     def translate(
