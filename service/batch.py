@@ -37,12 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from models.registry import EXTRACTIVE
 from service.config import NO_MODEL, Settings
-from service.digest import Bullet, Digest
+from service.digest import Digest
 from service.engine import DigestService
 from service.errors import InputError, UnavailableError
-from service.summarize import select_key_points
 from service.text import Article
 from service.translate import Translation, translate_articles
 
@@ -54,7 +52,6 @@ except ImportError:  # pragma: no cover - Windows
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 MODES = ("translate", "digest")
-MAX_BULLETS = 20  # the service's limit, see DigestService.digest
 
 
 class UsageError(Exception):
@@ -392,7 +389,6 @@ class BatchJob:
     service: DigestService
     mode: str = "translate"
     bullets: int | None = None
-    max_new_tokens: int | None = None
 
     def _parse(self, records: list[Record]) -> tuple[list[Outcome], list[tuple[Outcome, Article]]]:
         outcomes = [Outcome(r, error=r.error) for r in records]
@@ -409,12 +405,7 @@ class BatchJob:
         outcomes, parsed = self._parse(records)
         if not parsed:
             return outcomes
-        if self.mode == "translate":
-            self._isolating(self._translate, parsed)
-        elif self.service.translator is None or self._abstractive():
-            self._isolating(self._service_digest, parsed)
-        else:
-            self._isolating(self._digest, parsed)
+        self._isolating(self._translate if self.mode == "translate" else self._digest, parsed)
         return outcomes
 
     def _isolating(self, work: Callable[[list[tuple[Outcome, Article]]], None],
@@ -430,65 +421,20 @@ class BatchJob:
                 what = "translation" if self.mode == "translate" else "digest"
                 parsed[0][0].error = f"{what} failed: {type(exc).__name__}: {exc}".splitlines()[0]
 
-    def _abstractive(self) -> bool:
-        return self.service.settings.summarizer not in (EXTRACTIVE, NO_MODEL, "")
-
-    def _generate_options(self) -> dict[str, Any]:
-        s = self.service.settings
-        return {"num_beams": s.num_beams, "batch_size": s.batch_size, "max_new_tokens": self.max_new_tokens}
-
     def _translate(self, parsed: list[tuple[Outcome, Article]]) -> None:
         model = self.service.translator
         assert model is not None  # checked at start-up: translate mode exits 3 without one
-        results = translate_articles(model, [a for _, a in parsed], **self._generate_options())
+        results = translate_articles(model, [a for _, a in parsed], **self.service.translate_options())
         for (outcome, article), translation in zip(parsed, results, strict=True):
             outcome.result, outcome.sentences = translation, len(article.sentences)
 
-    def _service_digest(self, parsed: list[tuple[Outcome, Article]]) -> None:
-        """Per document, by the service itself: Greek bullets only (its warning says why), or key
-        points from the abstractive summariser, with its fallbacks and warnings."""
-        for outcome, _ in parsed:
-            digest = self.service.digest(outcome.record.text or "", bullets=self.bullets)
+    def _digest(self, parsed: list[tuple[Outcome, Article]]) -> None:
+        """Key points per article, by the service's own rules (extractive or abstractive, with its
+        fallbacks and warnings), and the English of all the group's bullets from one generate()."""
+        digests = self.service.digest_articles([a for _, a in parsed], bullets=self.bullets)
+        for (outcome, _), digest in zip(parsed, digests, strict=True):
             outcome.result = digest
             outcome.sentences = sum(b.en is not None for b in digest.bullets)
-
-    def _digest(self, parsed: list[tuple[Outcome, Article]]) -> None:
-        """Extractive key points per article (as DigestService.digest picks them), and the English
-        of all the group's bullets from one generate() call."""
-        model = self.service.translator
-        assert model is not None
-        count = max(1, min(int(self.bullets or self.service.settings.bullets), MAX_BULLETS))
-        chosen: list[tuple[list[int], float]] = []
-        for _, article in parsed:
-            started = time.perf_counter()
-            points = select_key_points(article.sentence_texts, count)
-            chosen.append(([p.index for p in points], time.perf_counter() - started))
-        greek = [
-            article.sentences[i].text
-            for (_, article), (indices, _) in zip(parsed, chosen, strict=True)
-            for i in indices
-        ]
-        started = time.perf_counter()
-        english = model.generate(greek, **self._generate_options()) if greek else []
-        # The group's translation time, shared among its documents by their number of bullets.
-        per_bullet = (time.perf_counter() - started) / max(1, len(greek))
-        position = 0
-        for (outcome, article), (indices, summarize_s) in zip(parsed, chosen, strict=True):
-            bullet_english = english[position : position + len(indices)]
-            position += len(indices)
-            timings = {"summarize": round(summarize_s, 4), "translate": round(per_bullet * len(indices), 4)}
-            timings["total"] = round(sum(timings.values()), 4)
-            outcome.sentences = len(indices)
-            outcome.result = Digest(
-                bullets=[
-                    Bullet(article.sentences[i].text, en, [i])
-                    for i, en in zip(indices, bullet_english, strict=True)
-                ],
-                sentences=article.sentence_texts,
-                paragraphs=[s.paragraph for s in article.sentences],
-                models={"translator": model.name, "summarizer": EXTRACTIVE},
-                timings=timings,
-            )
 
 
 def to_record(outcome: Outcome, mode: str) -> dict[str, Any]:
@@ -581,7 +527,7 @@ def run(args: argparse.Namespace) -> int:
         settings = Settings.from_env(
             translator=args.translator, summarizer=args.summarizer, backend=args.backend,
             max_chars=args.max_chars,
-            num_beams=args.num_beams, batch_size=args.batch_size,
+            num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -607,7 +553,7 @@ def run(args: argparse.Namespace) -> int:
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
 
-        job = BatchJob(service, mode=args.mode, bullets=args.bullets, max_new_tokens=args.max_new_tokens)
+        job = BatchJob(service, mode=args.mode, bullets=args.bullets)
         summary = Summary()
         with tqdm(total=source.total, unit="doc", desc=args.mode, file=sys.stderr,
                   disable=args.quiet, dynamic_ncols=True) as bar:

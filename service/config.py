@@ -29,6 +29,7 @@ class Settings:
     max_chars: int = 20_000  # longest article accepted, in characters of text
     bullets: int = 5
     num_beams: int | None = None  # None: the model's own generation config
+    max_new_tokens: int | None = None  # None: the model's own length limit
     batch_size: int = 16
 
     @classmethod

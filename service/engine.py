@@ -23,7 +23,7 @@ from service.digest import Bullet, Digest
 from service.errors import InputError, UnavailableError
 from service.summarize import select_key_points
 from service.text import Article, parse_article
-from service.translate import Translation, translate_article, translate_sentences
+from service.translate import Translation, translate_article, translate_articles, translate_sentences
 
 MAX_BULLETS = 20
 AUTO, ABSTRACTIVE = "auto", "abstractive"
@@ -245,6 +245,18 @@ class DigestService:
             return self._extractive(article, count)
         return KeyPoints([p.text for p in points], [p.sources for p in points], model.name)
 
+    def translate_options(self) -> dict[str, Any]:
+        """generate() options for translating, from the settings (beams, batch, length)."""
+        s = self.settings
+        return {"num_beams": s.num_beams, "batch_size": s.batch_size, "max_new_tokens": s.max_new_tokens}
+
+    @staticmethod
+    def _method(method: str | None) -> str:
+        method = (method or AUTO).strip().lower()
+        if method not in METHODS:
+            raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(METHODS)}.")
+        return method
+
     def digest(
         self,
         text: str,
@@ -258,53 +270,90 @@ class DigestService:
         "extractive", or "abstractive" (falls back to extractive, with a warning, when no
         summariser is available or it produces nothing usable).
         """
-        method = (method or AUTO).strip().lower()
-        if method not in METHODS:
-            raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(METHODS)}.")
-        timings: dict[str, float] = {}
-        started = clock = time.perf_counter()
-
-        def lap(stage: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[stage] = round(now - clock, 4)
-            clock = now
-
+        method = self._method(method)
+        started = time.perf_counter()
         article = self.parse(text)
-        lap("parse")
-        count = max(1, min(int(bullets or self.settings.bullets), MAX_BULLETS))
-        warnings: list[str] = []
-        points = self._key_points(article, count, method, warnings)
-        lap("summarize")
+        parse_seconds = time.perf_counter() - started
+        (digest,) = self.digest_articles([article], bullets, method, full_translation)
+        digest.timings = {
+            "parse": round(parse_seconds, 4),
+            **digest.timings,
+            "total": round(time.perf_counter() - started, 4),
+        }
+        return digest
 
-        english: list[str | None] = [None] * len(points.texts)
-        translation: Translation | None = None
+    def digest_articles(
+        self,
+        articles: list[Article],
+        bullets: int | None = None,
+        method: str = AUTO,
+        full_translation: bool = False,
+    ) -> list[Digest]:
+        """Digests of parsed articles, the English of all of them from one generate() call.
+
+        Pooling the bullets (or sentences) of many documents fills the model's batches: this is
+        what the batch job calls, and digest() is this for one article.
+        """
+        method = self._method(method)
+        count = max(1, min(int(bullets or self.settings.bullets), MAX_BULLETS))
+        planned: list[tuple[KeyPoints, list[str], float]] = []
+        for article in articles:
+            started = time.perf_counter()
+            warnings: list[str] = []
+            points = self._key_points(article, count, method, warnings)
+            planned.append((points, warnings, time.perf_counter() - started))
+
         translator = self.translator
-        beams, batch = self.settings.num_beams, self.settings.batch_size
-        if translator is None:
-            warnings.append(self._translator_warning())
-        elif full_translation:
-            translation = translate_article(translator, article, num_beams=beams, batch_size=batch)
-            english = self._bullets_english(translator, article, points, translation)
-        else:
-            english = list(translate_sentences(translator, points.texts, num_beams=beams, batch_size=batch))
-        lap("translate")
-        timings["total"] = round(time.perf_counter() - started, 4)
-        return Digest(
-            bullets=[
-                Bullet(el, en, src)
-                for el, en, src in zip(points.texts, english, points.sources, strict=True)
-            ],
-            sentences=article.sentence_texts,
-            paragraphs=[s.paragraph for s in article.sentences],
-            models={
-                "translator": translator.name if translator else None,
-                "summarizer": points.summarizer,
-            },
-            timings=timings,
-            warnings=warnings,
-            translation=translation.text if translation else None,
-        )
+        started = time.perf_counter()
+        translations: list[Translation | None] = [None] * len(articles)
+        english: list[list[str | None]] = [[None] * len(p.texts) for p, _, _ in planned]
+        if translator is not None and full_translation:
+            translations = list(translate_articles(translator, articles, **self.translate_options()))
+            english = [
+                self._bullets_english(translator, article, points, translation)
+                for article, (points, _, _), translation in zip(articles, planned, translations, strict=True)
+            ]
+        elif translator is not None:
+            pooled = translate_sentences(
+                translator, [t for p, _, _ in planned for t in p.texts], **self.translate_options()
+            )
+            position = 0
+            for i, (points, _, _) in enumerate(planned):
+                english[i] = list(pooled[position : position + len(points.texts)])
+                position += len(points.texts)
+        # The pooled translation time, shared among the documents by their number of bullets.
+        translate_seconds = time.perf_counter() - started
+        share = translate_seconds / max(1, sum(len(p.texts) for p, _, _ in planned))
+
+        digests: list[Digest] = []
+        for article, (points, warnings, summarize_seconds), en, translation in zip(
+            articles, planned, english, translations, strict=True
+        ):
+            if translator is None:
+                warnings.append(self._translator_warning())
+            timings = {
+                "summarize": round(summarize_seconds, 4),
+                "translate": round(share * len(points.texts), 4),
+            }
+            timings["total"] = round(sum(timings.values()), 4)
+            digests.append(
+                Digest(
+                    bullets=[
+                        Bullet(el, e, src)
+                        for el, e, src in zip(points.texts, en, points.sources, strict=True)
+                    ],
+                    sentences=article.sentence_texts,
+                    paragraphs=[s.paragraph for s in article.sentences],
+                    models={
+                        "translator": translator.name if translator else None,
+                        "summarizer": points.summarizer,
+                    },
+                    timings=timings,
+                    warnings=warnings,
+                    translation=translation.text if translation else None,
+                )
+            )
+        return digests
 
     def _bullets_english(
         self, translator: Seq2SeqModel, article: Article, points: KeyPoints, translation: Translation
@@ -319,8 +368,7 @@ class DigestService:
         todo = [i for i, en in enumerate(english) if en is None]
         if todo:
             done = translate_sentences(
-                translator, [points.texts[i] for i in todo],
-                num_beams=self.settings.num_beams, batch_size=self.settings.batch_size,
+                translator, [points.texts[i] for i in todo], **self.translate_options()
             )
             for i, en in zip(todo, done, strict=True):
                 english[i] = en
@@ -332,7 +380,4 @@ class DigestService:
         translator = self.translator
         if translator is None:
             raise UnavailableError(self._translator_warning())
-        return translate_article(
-            translator, article, num_beams=self.settings.num_beams,
-            batch_size=self.settings.batch_size,
-        )
+        return translate_article(translator, article, **self.translate_options())

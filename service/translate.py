@@ -33,21 +33,28 @@ def translate_sentences(
     *,
     num_beams: int | None = None,
     batch_size: int = 16,
+    max_new_tokens: int | None = None,
 ) -> list[str]:
     """English for each Greek sentence, one generate() call, batched and length-sorted."""
     if not sentences:
         return []
-    return model.generate(sentences, num_beams=num_beams, batch_size=batch_size)
+    return model.generate(
+        sentences, num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens
+    )
 
 
 def translate_article(
-    model: Seq2SeqModel, article: Article, *, num_beams: int | None = None, batch_size: int = 16
+    model: Seq2SeqModel,
+    article: Article,
+    *,
+    num_beams: int | None = None,
+    batch_size: int = 16,
+    max_new_tokens: int | None = None,
 ) -> Translation:
     """Translate sentence by sentence (what MT models are trained on), rebuild the paragraphs."""
-    english = translate_sentences(
-        model, article.sentence_texts, num_beams=num_beams, batch_size=batch_size
-    )
-    return assemble_translation(article, english)
+    return translate_articles(
+        model, [article], num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens
+    )[0]
 
 
 def assemble_translation(article: Article, english: list[str]) -> Translation:
@@ -76,10 +83,8 @@ def translate_articles(
     documents), which is what makes batch jobs fast; each article is then reassembled in order.
     """
     sentences = [s for article in articles for s in article.sentence_texts]
-    english = (
-        model.generate(sentences, max_new_tokens=max_new_tokens, num_beams=num_beams, batch_size=batch_size)
-        if sentences
-        else []
+    english = translate_sentences(
+        model, sentences, num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens
     )
     translations: list[Translation] = []
     start = 0

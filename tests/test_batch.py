@@ -15,7 +15,6 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +22,7 @@ from models.base import ModelInfo, Seq2SeqModel
 from service import batch
 from service.config import Settings
 from service.digest import Digest
+from service.engine import DigestService
 from service.text import parse_article
 from service.translate import translate_articles
 from tests.conftest import ROOT, SAMPLES
@@ -317,9 +317,10 @@ def test_translate_articles_one_generate_call_for_many_documents() -> None:
         assert len(translation.paragraphs) == len(article.paragraphs)
 
 
-def test_one_broken_document_fails_alone() -> None:
+def test_one_broken_document_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     model = EchoModel()
-    service = SimpleNamespace(translator=model, settings=Settings(translator="echo"), parse=parse_article)
+    monkeypatch.setattr("service.engine.load_seq2seq", lambda *args, **kwargs: model)
+    service = DigestService(Settings(translator="echo"))
     texts = [GREEK, "Ένα δυνατό BOOM ακούστηκε σε όλη την πόλη σήμερα το πρωί.", GREEK]
     for mode in ("translate", "digest"):
         records = [batch.Record(f"r{i}", "test", text=t) for i, t in enumerate(texts)]

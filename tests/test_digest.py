@@ -80,3 +80,24 @@ def test_bad_input_raises_input_error(no_translator) -> None:
     for bad in ["", "Plain English text, nothing Greek in it at all, really none."]:
         with pytest.raises(InputError):
             no_translator.digest(bad)
+
+
+def test_digest_articles_pools_translation_and_matches_digest(tiny_models, sample_texts, monkeypatch) -> None:
+    service = DigestService(
+        Settings.from_env(translator=str(tiny_models["translator"]), num_beams=1, max_new_tokens=8)
+    ).load()
+    texts = list(sample_texts.values())
+    one_by_one = [service.digest(t, bullets=3) for t in texts]
+    calls: list[int] = []
+    original = service.translator.generate
+    def counting(texts, **options):
+        calls.append(len(texts))
+        return original(texts, **options)
+
+    monkeypatch.setattr(service.translator, "generate", counting)
+    pooled = service.digest_articles([service.parse(t) for t in texts], bullets=3)
+    assert calls == [6]  # both articles' bullets in one generate() call
+    for got, want in zip(pooled, one_by_one, strict=True):
+        pairs = [(b.el, b.en, b.sources) for b in got.bullets]
+        assert pairs == [(b.el, b.en, b.sources) for b in want.bullets]
+        assert got.models == want.models and got.warnings == want.warnings == []
