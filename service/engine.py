@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq, locate_model
+from models.loader import NotConvertedError
 from models.locate import disk_size, human_size
 from models.registry import EXTRACTIVE, generation_options, input_prefix, lookup
 from service.abstractive import abstractive_key_points
@@ -93,7 +94,7 @@ class ModelSlot:
 
 def _fix_line(role: str, name: str, exc: Exception) -> str:
     """What to do about a model that did not load, in one line."""
-    if isinstance(exc, ModelNotAvailableError) and "CTranslate2" in str(exc):
+    if isinstance(exc, NotConvertedError):
         return (
             f"Convert it: python scripts/download_models.py --{role} {name} --ct2 "
             "(or use DIGEST_BACKEND=torch)."

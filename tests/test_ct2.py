@@ -285,3 +285,14 @@ def test_mt5_summariser_beam_search_matches_pytorch(tiny_models, tmp_path: Path)
     options = {"num_beams": 4, "max_new_tokens": 12, "min_new_tokens": 4, "bad_words_ids": [[pad]]}
     texts = GREEK[:3]
     assert ct2.generate(texts, **options) == torch_model.generate(texts, **options)
+
+
+def test_status_says_how_to_convert_when_ct2_is_forced(tiny_models, tmp_path: Path) -> None:
+    from service.config import Settings
+    from service.engine import DigestService
+
+    (tmp_path / "translator").symlink_to(tiny_models["translator"])
+    service = DigestService(Settings(translator=str(tmp_path / "translator"), backend="ct2")).load()
+    status = service.status()["translator"]
+    assert status["state"] == "missing"
+    assert "--ct2" in status["fix"] and "DIGEST_BACKEND=torch" in status["fix"]
