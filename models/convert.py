@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from models.ct2_backend import METADATA_FILE, is_ct2_model, read_metadata
-from models.locate import locate_model, models_dir, store_name
+from models.locate import is_hub_id, locate_model, models_dir, store_name
 
 QUANTIZATIONS = (
     "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32",
@@ -28,9 +28,7 @@ DEFAULT_QUANTIZATION = "int8"
 
 def _is_directory_name(name_or_path: str) -> bool:
     """A directory (existing or not) rather than a hub id `org/name` (as models.locate decides)."""
-    if Path(name_or_path).expanduser().is_dir():
-        return True
-    return name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") != 1
+    return Path(name_or_path).expanduser().is_dir() or not is_hub_id(name_or_path)
 
 
 def converted_dir(

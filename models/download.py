@@ -23,12 +23,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.convert import convert_to_ct2, converted_dir
+from models.ct2_backend import read_metadata
 from models.locate import (
-    CT2_SUFFIX,
     disk_size,
     from_hf_cache,
     hub_reachable,
     human_size,
+    is_hub_id,
     is_offline,
     models_dir,
     store_name,
@@ -39,6 +41,7 @@ from models.registry import (
     SUMMARIZATION,
     TRANSLATION,
     lookup,
+    models_for,
     registry_table,
 )
 
@@ -181,20 +184,13 @@ def verify_ct2(path: Path) -> str:
     if not ctranslate2.contains_model(str(path)):
         raise PrepareError(f"{path}: not a CTranslate2 model directory")
     # models/convert.py records what it did in ct2_model.json; a hand-made conversion may not.
-    metadata = path / "ct2_model.json"
-    quantization = None
-    if metadata.is_file():
-        quantization = json.loads(metadata.read_text(encoding="utf-8")).get("quantization")
+    quantization = read_metadata(path).get("quantization")
     shared = (path / "shared_vocabulary.json").is_file()
     vocab = "shared vocabulary" if shared else "source/target vocabularies"
     return f"CTranslate2 model ({quantization or 'quantization not recorded'}), {vocab}"
 
 
 # -- getting the files ----------------------------------------------------------------------------
-def looks_like_hub_id(name: str) -> bool:
-    return name.count("/") == 1 and not name.startswith((".", "/", "~")) and all(name.split("/"))
-
-
 def _copy_from_cache(snapshot: Path, target: Path) -> None:
     """Copy the needed files of a cached snapshot (symlinks into blobs/) as real files."""
     files = select_files(p.name for p in snapshot.iterdir())
@@ -237,8 +233,8 @@ def fetch(repo_id: str, target: Path, log: Log) -> None:
 
 def needs_network(name: str, store: Path, refresh: bool) -> bool:
     """Would preparing `name` have to download anything?"""
-    if Path(name).expanduser().is_dir():
-        return False
+    if Path(name).expanduser().is_dir() or not is_hub_id(name):
+        return False  # a directory, or a name prepare_model rejects with its own message
     if refresh:
         return True
     return not is_prepared(store / store_name(name)) and from_hf_cache(name) is None
@@ -273,7 +269,7 @@ def prepare_model(name: str, store: Path, *, refresh: bool = False, log: Log = p
         if not is_prepared(direct):
             raise PrepareError(f"{direct} does not hold a complete model (config, weights, tokenizer)")
         return Prepared(name, direct, disk_size(direct), "directory", verify(direct))
-    if not looks_like_hub_id(name):
+    if not is_hub_id(name):
         raise PrepareError(f"{name!r} is neither a directory nor a hub id such as org/name")
 
     target = store / store_name(name)
@@ -306,29 +302,17 @@ def convert_model(
     if known is not None and not known.ct2_convertible:
         log(f"{source.name}: skipping CTranslate2 conversion (not supported for this model family)")
         return None
-    # Where the loader looks for it (models.convert.converted_dir): in the store for a hub id,
-    # beside the directory for a directory.
-    if looks_like_hub_id(source.name) and not Path(source.name).expanduser().is_dir():
-        out = store / (store_name(source.name) + CT2_SUFFIX)
-    else:
-        out = source.path.with_name(source.path.name + CT2_SUFFIX)
+    # Beside the prepared directory: for a hub id that is the model store, where the loader looks.
+    out = converted_dir(str(source.path))
     how = "already converted"
     if refresh or not is_ct2_prepared(out):
-        try:
-            from models.convert import convert_to_ct2
-        except ImportError as exc:
-            raise PrepareError(
-                f"CTranslate2 conversion is not available ({exc}); the transformers files in "
-                f"{source.path} are ready, run again with --ct2 once models/convert.py exists"
-            ) from None
         log(f"{source.name}: converting to CTranslate2 int8 into {out}")
         try:
-            result = convert_to_ct2(str(source.path), out, force=True)  # reached only to (re)build
+            out = convert_to_ct2(str(source.path), out, force=True)  # reached only to (re)build
         except Exception as exc:  # the converter's errors are many and model-specific
             raise PrepareError(
                 f"{source.name}: CTranslate2 conversion failed ({type(exc).__name__}: {exc})"
             ) from None
-        out = Path(result) if isinstance(result, (str, Path)) else out
         how = "converted"
     return Prepared(f"{source.name} (ct2 int8)", out, disk_size(out), how, verify_ct2(out), "ct2")
 
@@ -376,7 +360,7 @@ def _wanted(args: argparse.Namespace) -> list[tuple[str, str]]:
 def environment_lines(store: Path, done: list[tuple[str, Prepared]], ct2: bool) -> list[str]:
     """`export …` lines that make the service use what was prepared."""
     def value(prepared: Prepared) -> str:
-        return prepared.name if looks_like_hub_id(prepared.name) else str(prepared.path.resolve())
+        return str(prepared.path.resolve()) if prepared.how == "directory" else prepared.name
 
     translators = [p for role, p in done if role == "translator" and p.backend == "torch"]
     summarizers = [p for role, p in done if role == "summarizer" and p.backend == "torch"]
@@ -433,8 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         print(registry_table())
         print()
         print(
-            f"Translators: {', '.join(m.repo_id for m in KNOWN_MODELS.values() if m.task == TRANSLATION)}; "
-            f"summarisers: {', '.join(m.repo_id for m in KNOWN_MODELS.values() if m.task == SUMMARIZATION)}. "
+            f"Translators: {', '.join(m.repo_id for m in models_for(TRANSLATION))}; "
+            f"summarisers: {', '.join(m.repo_id for m in models_for(SUMMARIZATION))}. "
             "Any other seq2seq hub id or model directory works too."
         )
         return 0

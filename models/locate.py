@@ -9,6 +9,7 @@ would retry for about 30 s before failing).
 from __future__ import annotations
 
 import os
+import re
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
@@ -28,6 +29,19 @@ def models_dir() -> Path:
 def store_name(repo_id: str) -> str:
     """Directory name of a hub id inside the model store (the same scheme as the HF cache)."""
     return repo_id.replace("/", "--")
+
+
+def is_hub_id(name: str) -> bool:
+    """`org/name` as the hub spells ids; paths like ./x, /x, ~/x or a/b/c are not."""
+    return name.count("/") == 1 and not name.startswith((".", "/", "~")) and all(name.split("/"))
+
+
+_CT2_SUFFIX = re.compile(r"-ct2(?:-[a-z0-9_]+)?$")
+
+
+def without_ct2_suffix(name: str) -> str:
+    """`org--name` for a conversion directory `org--name-ct2[-<quantization>]`."""
+    return _CT2_SUFFIX.sub("", name)
 
 
 def ct2_store_name(repo_id: str) -> str:
@@ -109,7 +123,7 @@ def locate_model(name_or_path: str, store: Path | None = None, download: bool = 
         if not _has_weights(direct):
             raise ModelNotAvailableError(name_or_path, f"directory {direct} holds no model")
         return direct
-    if name_or_path.startswith((".", "/", "~")) or name_or_path.count("/") != 1:
+    if not is_hub_id(name_or_path):
         raise ModelNotAvailableError(name_or_path, "no such directory, and not a hub id")
 
     stored = (store or models_dir()) / store_name(name_or_path)

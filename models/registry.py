@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.locate import CT2_SUFFIX, store_name
+from models.locate import store_name, without_ct2_suffix
 
 TRANSLATION = "translation"
 SUMMARIZATION = "summarization"
@@ -99,13 +99,13 @@ KNOWN_MODELS: dict[str, KnownModel] = {
 def lookup(name_or_path: str) -> KnownModel | None:
     """The registry entry for a hub id, or for a model-store directory named after one.
 
-    `model-store/IMISLab--GreekT5-mt5-small-greeksum` (or its `-ct2-int8` conversion) is the
+    `model-store/IMISLab--GreekT5-mt5-small-greeksum` (or a `-ct2[-<quantization>]` conversion) is the
     same model as the hub id, so it gets the same input prefix and generation options.
     """
     if name_or_path in KNOWN_MODELS:
         return KNOWN_MODELS[name_or_path]
     base = Path(name_or_path.rstrip("/\\")).name
-    base = base.removesuffix(CT2_SUFFIX)
+    base = without_ct2_suffix(base)
     for model in KNOWN_MODELS.values():
         if base == model.store_name:
             return model

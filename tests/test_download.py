@@ -129,8 +129,6 @@ def test_truncated_weights_are_reported(prepared_store: Path, monkeypatch, capsy
 
 def test_ct2_conversion_is_wired_to_models_convert(prepared_store: Path, monkeypatch, capsys) -> None:
     """--ct2 calls models.convert.convert_to_ct2(src, out) with out = <store>/<org>--<name>-ct2-int8."""
-    import types
-
     calls: list[tuple[str, Path]] = []
 
     def fake_convert(src: str, out: Path, **kwargs) -> Path:
@@ -140,7 +138,7 @@ def test_ct2_conversion_is_wired_to_models_convert(prepared_store: Path, monkeyp
         return Path(out)
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setitem(sys.modules, "models.convert", types.SimpleNamespace(convert_to_ct2=fake_convert))
+    monkeypatch.setattr(download, "convert_to_ct2", fake_convert)
     monkeypatch.setattr(download, "verify_ct2", lambda path: "CTranslate2 model (int8)")
     assert download.main(["--dir", str(prepared_store), "--ct2"]) == 0
     out = capsys.readouterr().out
@@ -153,12 +151,20 @@ def test_ct2_conversion_is_wired_to_models_convert(prepared_store: Path, monkeyp
     assert len(calls) == 1 and "already converted" in capsys.readouterr().out
 
 
-def test_ct2_without_the_converter_says_so(prepared_store: Path, monkeypatch, capsys) -> None:
+def test_a_mistyped_path_is_named_not_blamed_on_the_network(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setitem(sys.modules, "models.convert", None)  # import fails as if the file were absent
-    assert download.main(["--dir", str(prepared_store), "--ct2"]) == 1
+    assert download.main(["--dir", str(tmp_path / "store"), "--translator", "./typo"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: CTranslate2 conversion is not available") and err.count("\n") == 1
+    assert "neither a directory nor a hub id" in err and "HF_HUB_OFFLINE" not in err
+
+
+def test_directory_models_are_exported_by_absolute_path(tiny_models, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dir").mkdir()
+    shutil.copytree(tiny_models["translator"], tmp_path / "dir" / "model")
+    prepared = download.prepare_model("dir/model", tmp_path / "store", log=lambda _: None)
+    lines = download.environment_lines(tmp_path / "store", [("translator", prepared)], ct2=False)
+    assert f"export DIGEST_TRANSLATOR={tmp_path / 'dir' / 'model'}" in lines
 
 
 def test_list_prints_the_registry(capsys) -> None:

@@ -98,3 +98,12 @@ def test_directory_without_model_is_rejected(tmp_path) -> None:
         load_seq2seq(str(tmp_path / "nope"))
     with pytest.raises(ValueError, match="unknown backend"):
         load_seq2seq(str(tmp_path), backend="onnx")
+
+
+def test_registry_knows_conversions_of_any_quantization() -> None:
+    from models.registry import input_prefix
+
+    name = "model-store/IMISLab--GreekT5-mt5-small-greeksum"
+    for suffix in ("", "-ct2", "-ct2-int8", "-ct2-float16", "-ct2-int8_float16"):
+        assert input_prefix(name + suffix) == "summarize: ", suffix
+    assert input_prefix("model-store/IMISLab--GreekT5-mt5-small-greeksum-v2") == ""
