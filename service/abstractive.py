@@ -186,16 +186,11 @@ def abstractive_key_points(
     """
     if not sentences or n < 1:
         return []
-    opts = {**GENERATION_DEFAULTS, **(options or {})}
-    num_beams = opts.pop("num_beams", None)
-    max_new_tokens = opts.pop("max_new_tokens", None)
     chunks = chunk_sentences(model, sentences)
     summaries = model.generate(
         [" ".join(sentences[i] for i in chunk) for chunk in chunks],
-        num_beams=num_beams,
-        max_new_tokens=max_new_tokens,
         batch_size=BATCH_SIZE,
-        **opts,
+        **{**GENERATION_DEFAULTS, **(options or {})},
     )
     per_chunk = [summary_sentences(s) for s in summaries]
     # Dedupe across chunks before capping, so a repeated point does not take a later one's place.

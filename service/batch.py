@@ -18,9 +18,8 @@ in OUT are skipped, a half-written last line is cut off first. Rules chosen here
 
 Throughput: documents are processed in groups (``--group-size``); all sentences of a group go to
 the model in ONE generate() call, length-sorted across documents, so batches stay full. Digest
-mode batches the same way with the extractive summary (the default); with an abstractive
-summariser (or no translator) each document goes through DigestService.digest, so the output is
-exactly the service's.
+mode batches the same way through DigestService.digest_articles: key points per document by the
+service's own rules (extractive or abstractive), the English of all the group's bullets pooled.
 """
 
 from __future__ import annotations
@@ -37,11 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from service.config import NO_MODEL, Settings
+from service.config import add_model_flags, settings_from_args
 from service.digest import Digest
 from service.engine import DigestService
 from service.errors import InputError, UnavailableError
-from service.text import Article
+from service.text import Article, decode_text
 from service.translate import Translation, translate_articles
 
 try:  # advisory lock so two jobs never append to the same OUT; POSIX only
@@ -70,13 +69,6 @@ class Record:
     stem: str = ""  # base name for --out-dir files (directory input only)
 
 
-def _decode(data: bytes, what: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{what} is not UTF-8 text (bad byte at offset {exc.start})") from None
-
-
 def _id_value(value: Any) -> str | None:
     """An id from a JSON/CSV value: strings and numbers; anything else means 'no id'."""
     if isinstance(value, bool) or value is None:
@@ -102,7 +94,7 @@ def read_directory(directory: Path) -> Iterator[Record]:
         stem = path.stem if stems[path.stem] == 1 else path.name
         record = Record(id=path.name, source=str(path), stem=stem)
         try:
-            record.text = _decode(path.read_bytes(), path.name)
+            record.text = decode_text(path.read_bytes(), path.name)
         except OSError as exc:
             record.error = f"cannot read {path.name}: {exc.strerror or exc}"
         except InputError as exc:
@@ -122,7 +114,7 @@ def read_jsonl(stream: IO[bytes], name: str, text_field: str, id_field: str) -> 
             continue
         record = Record(id=f"line-{number}", source=f"{name}:{number}")
         try:
-            line = _decode(raw, f"line {number}")
+            line = decode_text(raw, f"line {number}")
             try:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -509,13 +501,6 @@ def _groups(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
         yield group
 
 
-def _translator_problem(service: DigestService) -> str:
-    status = service.status()["translator"]
-    if status.get("configured") == NO_MODEL:
-        return "no translator configured (DIGEST_TRANSLATOR or --translator is 'none')"
-    return status.get("error") or f"translator {status.get('configured')!r} is not available"
-
-
 def run(args: argparse.Namespace) -> int:
     if args.group_size < 1 or (args.bullets is not None and args.bullets < 1):
         raise UsageError("--group-size and --bullets must be at least 1")
@@ -524,10 +509,8 @@ def run(args: argparse.Namespace) -> int:
     if out_dir is not None and not source.is_directory:
         raise UsageError("--out-dir needs a directory INPUT (it writes one file per input file)")
     try:
-        settings = Settings.from_env(
-            translator=args.translator, summarizer=args.summarizer, backend=args.backend,
-            max_chars=args.max_chars,
-            num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+        settings = settings_from_args(
+            args, num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -535,8 +518,8 @@ def run(args: argparse.Namespace) -> int:
     service = DigestService(settings)  # the translator loads on first use, just below
     if service.translator is None:
         if args.mode == "translate":  # fail fast rather than write one error per record
-            raise UnavailableError(f"translate mode needs a translator: {_translator_problem(service)}")
-        print(f"warning: no English in the digests: {_translator_problem(service)}", file=sys.stderr)
+            raise UnavailableError(f"translate mode needs a translator: {service.translator_warning()}")
+        print(f"warning: no English in the digests: {service.translator_warning()}", file=sys.stderr)
 
     from tqdm import tqdm
 
@@ -597,13 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="try records that failed before again (default: errors are final)")
     parser.add_argument("--group-size", type=int, default=16,
                         help="documents whose sentences go to the model together (default 16)")
-    parser.add_argument("--translator", help="hub id, model directory or 'none' "
-                        "(default: $DIGEST_TRANSLATOR or the registry default)")
-    parser.add_argument("--summarizer", help="digest mode: 'extractive' (batched), a hub id or a model "
-                        "directory (default: $DIGEST_SUMMARIZER or extractive)")
-    parser.add_argument("--backend", choices=["auto", "torch", "ct2"],
-                        help="inference backend (default: $DIGEST_BACKEND or auto)")
-    parser.add_argument("--max-chars", type=int, help="longest article accepted (default 20000)")
+    add_model_flags(parser)
     parser.add_argument("--num-beams", type=int, help="beam size (default: the model's own)")
     parser.add_argument("--max-new-tokens", type=int, help="cap on English tokens per sentence")
     parser.add_argument("--batch-size", type=int, help="sentences per model batch (default 16)")

@@ -1,6 +1,7 @@
 """Command line: `python -m service sentences|digest|translate FILE`.
 
-Errors print one line to stderr and exit non-zero: 2 for unusable input, 3 for a missing model.
+Errors print one line to stderr and exit non-zero: 2 for unusable input or a bad setting, 3 for a
+missing model.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from service.config import Settings
+from service.config import add_model_flags, settings_from_args
 from service.errors import InputError, UnavailableError
+from service.text import decode_text
 
 
 def read_input(source: str) -> str:
@@ -20,25 +22,13 @@ def read_input(source: str) -> str:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source} is not UTF-8 text (bad byte at offset {exc.start})") from None
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(
-        translator=getattr(args, "translator", None),
-        summarizer=getattr(args, "summarizer", None),
-        backend=getattr(args, "backend", None),
-        max_chars=getattr(args, "max_chars", None),
-    )
+    return decode_text(data, source)
 
 
 def cmd_sentences(args: argparse.Namespace) -> None:
     from service.text import parse_article
 
-    article = parse_article(read_input(args.file), max_chars=_settings(args).max_chars)
+    article = parse_article(read_input(args.file), max_chars=settings_from_args(args).max_chars)
     for sentence in article.sentences:
         print(sentence.text)
 
@@ -47,7 +37,7 @@ def cmd_digest(args: argparse.Namespace) -> None:
     from service.engine import DigestService
 
     text = read_input(args.file)
-    service = DigestService(_settings(args))
+    service = DigestService(settings_from_args(args))
     digest = service.digest(text, bullets=args.bullets, full_translation=args.full, method=args.method)
     print(digest.to_json() if args.format == "json" else digest.to_markdown(), end="\n")
     for warning in digest.warnings:
@@ -58,7 +48,7 @@ def cmd_translate(args: argparse.Namespace) -> None:
     from service.engine import DigestService
 
     text = read_input(args.file)
-    translation = DigestService(_settings(args)).translate(text)
+    translation = DigestService(settings_from_args(args)).translate(text)
     if args.format == "json":
         print(json.dumps(translation.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -72,16 +62,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def model_flags(p: argparse.ArgumentParser, summarizer: bool = False) -> None:
-        p.add_argument("--translator", help="hub id, model directory or 'none' "
-                       "(default: $DIGEST_TRANSLATOR or the registry default)")
-        if summarizer:
-            p.add_argument("--summarizer", help="'extractive', a hub id or a model directory "
-                           "(default: $DIGEST_SUMMARIZER or extractive)")
-        p.add_argument("--backend", choices=["auto", "torch", "ct2"],
-                       help="inference backend (default: $DIGEST_BACKEND or auto)")
-        p.add_argument("--max-chars", type=int, help="longest article accepted (default 20000)")
-
     p = sub.add_parser("sentences", help="print the article's sentences, one per line")
     p.add_argument("file", help="text or HTML file; '-' reads stdin")
     p.add_argument("--max-chars", type=int)
@@ -94,13 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="also translate the whole article")
     p.add_argument("--method", choices=["auto", "extractive", "abstractive"], default="auto",
                    help="key points: abstractive when a summariser is configured (auto), or force one")
-    model_flags(p, summarizer=True)
+    add_model_flags(p)
     p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("translate", help="translate the whole article, paragraphs kept")
     p.add_argument("file", help="text or HTML file; '-' reads stdin")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    model_flags(p)
+    add_model_flags(p, summarizer=False)
     p.set_defaults(func=cmd_translate)
     return parser
 
@@ -109,10 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except InputError as exc:
+    except ValueError as exc:  # unusable input (InputError) or a bad setting
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (UnavailableError, ValueError) as exc:
+    except UnavailableError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
     except KeyboardInterrupt:

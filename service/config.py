@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass, fields, replace
 
+from models.loader import BACKENDS
 from models.registry import DEFAULT_TRANSLATOR, EXTRACTIVE
 
 NO_MODEL = "none"  # DIGEST_TRANSLATOR=none: Greek bullets only
@@ -32,6 +34,16 @@ class Settings:
     max_new_tokens: int | None = None  # None: the model's own length limit
     batch_size: int = 16
 
+    def __post_init__(self) -> None:
+        # Checked here, once, so a typo fails at start-up with one line instead of failing
+        # every request (or, in a batch job, being recorded as every record's error).
+        if self.backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        for name in ("max_chars", "bullets", "batch_size", "num_beams", "max_new_tokens"):
+            value = getattr(self, name)
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, got {value}")
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         env = cls(
@@ -47,3 +59,26 @@ class Settings:
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         return replace(env, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def add_model_flags(parser: argparse.ArgumentParser, *, summarizer: bool = True) -> None:
+    """The model flags every entry point shares (CLI, batch job, web app)."""
+    parser.add_argument("--translator", help="hub id, model directory or 'none' "
+                        "(default: $DIGEST_TRANSLATOR or the registry default)")
+    if summarizer:
+        parser.add_argument("--summarizer", help="'extractive', a hub id or a model directory "
+                            "(default: $DIGEST_SUMMARIZER or extractive)")
+    parser.add_argument("--backend", choices=BACKENDS,
+                        help="inference backend (default: $DIGEST_BACKEND or auto)")
+    parser.add_argument("--max-chars", type=int, help="longest article accepted (default 20000)")
+
+
+def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
+    """Settings from the environment, overridden by the flags of add_model_flags (and `extra`)."""
+    return Settings.from_env(
+        translator=getattr(args, "translator", None),
+        summarizer=getattr(args, "summarizer", None),
+        backend=getattr(args, "backend", None),
+        max_chars=getattr(args, "max_chars", None),
+        **extra,
+    )

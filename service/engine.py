@@ -16,7 +16,7 @@ from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq, locate_model
 from models.loader import NotConvertedError
-from models.locate import disk_size, human_size
+from models.locate import disk_size, human_size, is_hub_id
 from models.registry import EXTRACTIVE, generation_options, input_prefix, lookup
 from service.abstractive import abstractive_key_points
 from service.config import NO_MODEL, Settings
@@ -58,9 +58,7 @@ class ModelSlot:
             return self.model.info.path
         try:
             return str(locate_model(self.name, download=False))
-        except ModelNotAvailableError:
-            return None
-        except Exception:  # a status view must never fail
+        except Exception:  # missing, or anything else: a status view must never fail
             return None
 
     def status(self, backend: str) -> dict[str, Any]:
@@ -100,7 +98,7 @@ def _fix_line(role: str, name: str, exc: Exception) -> str:
             "(or use DIGEST_BACKEND=torch)."
         )
     if isinstance(exc, ModelNotAvailableError):
-        if Path(name).expanduser().is_dir() or name.startswith((".", "/", "~")):
+        if Path(name).expanduser().is_dir() or not is_hub_id(name):
             env = "DIGEST_TRANSLATOR" if role == "translator" else "DIGEST_SUMMARIZER"
             return f"Point {env} at a directory holding a model (config.json, weights, tokenizer)."
         return (
@@ -198,7 +196,8 @@ class DigestService:
             "methods": self.methods(),
         }
 
-    def _translator_warning(self) -> str:
+    def translator_warning(self) -> str:
+        """Why there is no English, and how to fix it, in one line."""
         slot = self._slots["translator"]
         if slot.name == NO_MODEL:
             return "No translator configured (DIGEST_TRANSLATOR=none): English is left empty."
@@ -331,7 +330,7 @@ class DigestService:
             articles, planned, english, translations, strict=True
         ):
             if translator is None:
-                warnings.append(self._translator_warning())
+                warnings.append(self.translator_warning())
             timings = {
                 "summarize": round(summarize_seconds, 4),
                 "translate": round(share * len(points.texts), 4),
@@ -380,5 +379,5 @@ class DigestService:
         article = self.parse(text)
         translator = self.translator
         if translator is None:
-            raise UnavailableError(self._translator_warning())
+            raise UnavailableError(self.translator_warning())
         return translate_article(translator, article, **self.translate_options())

@@ -33,6 +33,14 @@ MIN_GREEK_LETTERS = 20
 MIN_GREEK_SHARE = 0.5
 
 
+def decode_text(data: bytes, what: str) -> str:
+    """UTF-8 text (a BOM is dropped); InputError naming `what` and the bad byte otherwise."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
 def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text))
 

@@ -389,3 +389,11 @@ def test_digest_with_a_summariser_goes_through_the_service(run_batch, tiny_model
     # (the batched extractive path names "extractive" and never warns).
     assert result["models"]["summarizer"] == str(tiny_models["summarizer"]) or result["warnings"]
     assert result["bullets"][0]["en"]
+
+
+def test_bad_model_setting_stops_before_any_record(run_batch, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": GREEK}])
+    out = tmp_path / "out.jsonl"
+    code, err = run_batch(str(source), "-o", str(out), "--batch-size", "0")
+    assert code == 2 and "batch_size must be at least 1" in err
+    assert not out.exists() or out.read_text() == ""

@@ -89,3 +89,18 @@ def test_missing_file_is_clear() -> None:
     result = run_cli("digest", "no/such/file.txt")
     assert result.returncode == 2
     assert result.stderr.decode().startswith("error: cannot read no/such/file.txt")
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"DIGEST_MAX_CHARS": "abc"}, "DIGEST_MAX_CHARS must be an integer"),
+        ({"DIGEST_MAX_CHARS": "0"}, "max_chars must be at least 1"),
+        ({"DIGEST_BACKEND": "gpu"}, "backend must be one of auto, torch, ct2"),
+    ],
+)
+def test_bad_setting_is_a_usage_error(env: dict[str, str], needle: str) -> None:
+    result = run_cli("sentences", str(PUTIN_KIM), env=env)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert err.startswith("error: ") and needle in err and err.count("\n") == 1, err

@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from service.config import Settings
+from service.config import add_model_flags, settings_from_args
 from service.engine import DigestService
 from ui.config import ConfigError, UiSettings, max_request_bytes
 from ui.endpoints import Endpoints
@@ -176,10 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", help="address to listen on (default: $DIGEST_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default: $DIGEST_PORT or 7860)")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link")
-    parser.add_argument("--translator", help="hub id, model directory or 'none'")
-    parser.add_argument("--summarizer", help="'extractive', a hub id or a model directory")
-    parser.add_argument("--backend", choices=["auto", "torch", "ct2"])
-    parser.add_argument("--max-chars", type=int, help="longest article accepted (default 20000)")
+    add_model_flags(parser)
     return parser
 
 
@@ -189,18 +186,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up checks
     try:
         ui = UiSettings.from_env(host=args.host, port=args.port, share=args.share or None)
-        settings = Settings.from_env(
-            translator=args.translator, summarizer=args.summarizer, backend=args.backend,
-            max_chars=args.max_chars,
-        )
+        settings = settings_from_args(args)
     except (ConfigError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
     log.info("loading models (translator: %s, summariser: %s)…", settings.translator, settings.summarizer)
     service = DigestService(settings).load()  # once per process, before the first request
+    status = service.status()
     for role in ("translator", "summarizer"):
-        info = service.status()[role]
+        info = status[role]
         log.info("%s %s: %s", role, info["configured"], info.get("error") or info["state"])
     demo = build_app(service, ui)
     # SIGTERM (docker stop, systemd) exits like Ctrl-C, so atexit removes the download files.
