@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from service.config import Settings  # light: loads neither torch nor transformers
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "ui" / "examples"
 ARCHES = {
@@ -48,7 +50,7 @@ ARCHES = {
 }
 TOKENS_PER_WORD = 1.3  # assumed Greek SentencePiece tokens per word for the real opus-mt models
 OUTPUT_RATIO = 0.9  # English output tokens per Greek source token
-BATCH_SIZE = 16  # the service's default (service.config.Settings.batch_size)
+BATCH_SIZE = Settings.batch_size  # the service's default
 TARGETS = {"c/a": 10.0, "c/b": 3.0, "digest_s": {"base": 1.5, "big": 4.0}, "rss_mb": 1500}
 SIDES = {
     "a": "PyTorch fp32, one sentence at a time",

@@ -5,11 +5,21 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 from models.loader import BACKENDS
 from models.registry import DEFAULT_TRANSLATOR, EXTRACTIVE
 
+T = TypeVar("T")
 NO_MODEL = "none"  # DIGEST_TRANSLATOR=none: Greek bullets only
+
+
+def with_overrides(settings: T, overrides: dict[str, object]) -> T:
+    """`settings` (a dataclass) with the overrides that are not None; unknown names are an error."""
+    unknown = set(overrides) - {f.name for f in fields(settings)}
+    if unknown:
+        raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+    return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _int_env(name: str, default: int) -> int:
@@ -54,11 +64,7 @@ class Settings:
             max_chars=_int_env("DIGEST_MAX_CHARS", cls.max_chars),
             bullets=_int_env("DIGEST_BULLETS", cls.bullets),
         )
-        known = {f.name for f in fields(cls)}
-        unknown = set(overrides) - known
-        if unknown:
-            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
-        return replace(env, **{k: v for k, v in overrides.items() if v is not None})
+        return with_overrides(env, overrides)
 
 
 def add_model_flags(parser: argparse.ArgumentParser, *, summarizer: bool = True) -> None:

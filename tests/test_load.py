@@ -34,3 +34,11 @@ def test_full_queue_answers_busy_and_server_recovers(tiny_models: dict[str, Path
         after = run_load(server.url, ARTICLES, calls=2, clients=1, call_timeout=240)
         assert after.outcomes == {"ok": 2}, after.problems
         assert server.alive(), server.output()
+
+
+def test_translation_check_uses_the_services_paragraphs() -> None:
+    from ui.loadtest import _check_translation
+
+    lines = "Πρώτη γραμμή του άρθρου.\nΔεύτερη γραμμή του άρθρου.\nΤρίτη γραμμή."  # no blank lines
+    assert _check_translation(lines, "One.\n\nTwo.\n\nThree.") == ""
+    assert _check_translation(lines, "One. Two. Three.") == "paragraphs 1 != 3"

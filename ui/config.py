@@ -6,8 +6,10 @@ The article pipeline has its own settings (service.config.Settings); these are o
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
+
+from service.config import with_overrides
 
 LOOPBACK = "127.0.0.1"
 MiB = 1024 * 1024
@@ -79,11 +81,7 @@ class UiSettings:
             concurrency=_int_env("DIGEST_CONCURRENCY", cls.concurrency, 1),
             auth=parse_auth(os.environ.get("DIGEST_AUTH"), os.environ.get("DIGEST_AUTH_FILE")),
         )
-        known = {f.name for f in fields(cls)}
-        unknown = set(overrides) - known
-        if unknown:
-            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
-        return replace(env, **{k: v for k, v in overrides.items() if v is not None})
+        return with_overrides(env, overrides)
 
     @property
     def local_only(self) -> bool:

@@ -73,7 +73,7 @@ class Endpoints:
         """
         with user_errors("summarising the article"):
             progress(0.1, desc="Choosing the key points and translating them…")
-            digest = self.service.digest(article or "", bullets=int(bullets or 5), method=method or "auto")
+            digest = self.service.digest(article or "", bullets=bullets, method=method)
             return digest.to_markdown(), digest.to_dict()
 
     def translate(
