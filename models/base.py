@@ -22,6 +22,20 @@ _SPLIT_LEVELS = (
 )
 
 
+# Inputs are capped here even when a model's positions allow more: attention cost grows with
+# the square of length, and news sentences are far shorter.
+MAX_INPUT_TOKENS = 512
+
+
+def input_limit(tokenizer: object, max_positions: int | None) -> int:
+    """Longest input a model takes: the cap above, its positions, its tokenizer's own limit."""
+    limits = [MAX_INPUT_TOKENS, max_positions or MAX_INPUT_TOKENS]
+    tokenizer_limit = getattr(tokenizer, "model_max_length", None) or 0
+    if 0 < tokenizer_limit < 10**6:  # transformers uses a huge number for "no limit"
+        limits.append(tokenizer_limit)
+    return min(limits)
+
+
 @dataclass
 class ModelInfo:
     """What a loaded model is, for status views."""
@@ -121,12 +135,17 @@ class Seq2SeqModel(ABC):
         limit = self.max_input_tokens
         pieces: list[str] = []
         owner: list[int] = []
+        piece_lengths: list[int] = []
         lengths = self.count_tokens([self.prefix + t for t in texts]) if texts else []
         for index, (text, length) in enumerate(zip(texts, lengths, strict=True)):
-            parts = [text] if length <= limit else self._split(text, limit)
-            pieces.extend(self.prefix + part for part in parts)
+            if length <= limit:  # the usual case: counted once, above
+                parts, part_lengths = [self.prefix + text], [length]
+            else:
+                parts = [self.prefix + part for part in self._split(text, limit)]
+                part_lengths = self.count_tokens(parts)
+            pieces.extend(parts)
+            piece_lengths.extend(part_lengths)
             owner.extend([index] * len(parts))
-        piece_lengths = self.count_tokens(pieces) if pieces else []
         order = sorted(range(len(pieces)), key=piece_lengths.__getitem__)
         outputs = [""] * len(pieces)
         with self._lock:

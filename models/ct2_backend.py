@@ -27,10 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.base import ModelInfo, Seq2SeqModel
+from models.base import ModelInfo, Seq2SeqModel, input_limit
 
-# Same cap as the transformers backend (attention cost grows with the square of the length).
-MAX_INPUT_TOKENS = 512
 METADATA_FILE = "ct2_model.json"  # written by models.convert: source model, quantization, limits
 VOCABULARY_FILES = ("target_vocabulary.json", "shared_vocabulary.json", "target_vocabulary.txt",
                     "shared_vocabulary.txt")
@@ -354,9 +352,6 @@ class CT2Seq2Seq(Seq2SeqModel):
         metadata = read_metadata(path)
         self._target_prefix = self._decoder_prefix(path)
 
-        limits = [MAX_INPUT_TOKENS, int(metadata.get("max_position_embeddings") or MAX_INPUT_TOKENS)]
-        if 0 < (self.tokenizer.model_max_length or 0) < 10**6:
-            limits.append(self.tokenizer.model_max_length)
 
         if batch_window_s is None:
             raw = os.environ.get(BATCH_WINDOW_ENV, "").strip()
@@ -374,7 +369,7 @@ class CT2Seq2Seq(Seq2SeqModel):
             path=str(path),
             backend="ct2",
             device=self.device,
-            max_input_tokens=min(limits),
+            max_input_tokens=input_limit(self.tokenizer, metadata.get("max_position_embeddings")),
             load_seconds=time.perf_counter() - started,
             details={
                 "compute_type": self.compute_type,

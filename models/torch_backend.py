@@ -10,11 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.base import ModelInfo, Seq2SeqModel
-
-# Inputs are capped here even when a model's positions allow more: attention cost grows with
-# the square of length, and news sentences are far shorter.
-MAX_INPUT_TOKENS = 512
+from models.base import ModelInfo, Seq2SeqModel, input_limit
 
 
 def pick_device(device: str | None) -> str:
@@ -44,19 +40,14 @@ class TransformersSeq2Seq(Seq2SeqModel):
         dtype = torch.float16 if self.device.startswith("cuda") else torch.float32
         self.model = AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype).to(self.device)
         self.model.eval()
-        config = self.model.config
-        limits = [
-            MAX_INPUT_TOKENS,
-            getattr(config, "max_position_embeddings", None) or MAX_INPUT_TOKENS,
-        ]
-        if 0 < (self.tokenizer.model_max_length or 0) < 10**6:
-            limits.append(self.tokenizer.model_max_length)
         self.info = ModelInfo(
             name=name,
             path=str(path),
             backend="torch",
             device=self.device,
-            max_input_tokens=min(limits),
+            max_input_tokens=input_limit(
+                self.tokenizer, getattr(self.model.config, "max_position_embeddings", None)
+            ),
             load_seconds=time.perf_counter() - started,
             details={"architecture": type(self.model).__name__, "dtype": str(dtype)},
         )

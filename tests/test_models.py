@@ -107,3 +107,16 @@ def test_registry_knows_conversions_of_any_quantization() -> None:
     for suffix in ("", "-ct2", "-ct2-int8", "-ct2-float16", "-ct2-int8_float16"):
         assert input_prefix(name + suffix) == "summarize: ", suffix
     assert input_prefix("model-store/IMISLab--GreekT5-mt5-small-greeksum-v2") == ""
+
+
+def test_inputs_that_fit_are_tokenised_once_for_length(translator, monkeypatch) -> None:
+    calls: list[int] = []
+    original = translator.count_tokens
+
+    def counting(texts):
+        calls.append(len(texts))
+        return original(texts)
+
+    monkeypatch.setattr(translator, "count_tokens", counting)
+    translator.generate(GREEK, num_beams=1, max_new_tokens=2)
+    assert calls == [len(GREEK)]
