@@ -26,11 +26,10 @@ class NotConvertedError(ModelNotAvailableError):
     """backend="ct2" was asked for, but no CTranslate2 conversion of the model exists."""
 
     def __init__(self, name: str, looked_in: list[Path]) -> None:
-        self.name = name
-        self.reason = "no CTranslate2 conversion found"
         places = ", ".join(str(p) for p in looked_in[:2])
-        RuntimeError.__init__(
-            self,
+        super().__init__(
+            name,
+            "no CTranslate2 conversion found",
             f"Model '{name}' has no CTranslate2 conversion (looked for {places}). Convert it once "
             f"with `python scripts/convert_ct2.py {name}` (int8, written where it is looked for), "
             "or use DIGEST_BACKEND=torch (--backend torch).",
