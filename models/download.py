@@ -3,7 +3,7 @@ check that they load, and optionally convert them to CTranslate2 int8.
 
 Store layout (what `locate_model` finds): `<store>/<org>--<name>` holds the transformers files,
 `<store>/<org>--<name>-ct2-int8` its CTranslate2 conversion. The command-line front end is
-`scripts/download_models.py` (see `main`).
+`scripts/download_models.py`.
 
 Nothing here waits on an unreachable hub: offline mode (HF_HUB_OFFLINE=1) and a hub that does not
 answer a quick TCP probe are detected up front, and a model already in the store (or in the
@@ -12,12 +12,10 @@ Hugging Face cache) is used without any network access.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shlex
 import shutil
 import struct
-import sys
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,17 +30,10 @@ from models.locate import (
     human_size,
     is_hub_id,
     is_offline,
-    models_dir,
     store_name,
 )
 from models.registry import (
-    DEFAULT_TRANSLATOR,
-    KNOWN_MODELS,
-    SUMMARIZATION,
-    TRANSLATION,
     lookup,
-    models_for,
-    registry_table,
 )
 
 Log = Callable[[str], None]
@@ -317,44 +308,27 @@ def convert_model(
     return Prepared(f"{source.name} (ct2 int8)", out, disk_size(out), how, verify_ct2(out), "ct2")
 
 
-# -- command line ---------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="download_models.py",
-        description="Fetch models into the model store for offline use, check them, and optionally "
-        "convert them to CTranslate2 int8. Models already in the store are only checked.",
-    )
-    parser.add_argument("--dir", type=Path, help="model store (default: $DIGEST_MODELS_DIR or ./model-store)")
-    parser.add_argument(
-        "--translator",
-        default=DEFAULT_TRANSLATOR,
-        help=f"translator hub id or directory, or 'none' (default: {DEFAULT_TRANSLATOR})",
-    )
-    parser.add_argument(
-        "--summarizer", action="append", default=[], metavar="ID",
-        help="also prepare this abstractive summariser (hub id or directory); repeatable",
-    )
-    parser.add_argument("--all", action="store_true", help="prepare every model in the registry")
-    parser.add_argument(
-        "--ct2", action="store_true", help="also convert to CTranslate2 int8 (the fast CPU path)"
-    )
-    parser.add_argument("--refresh", action="store_true", help="download again even if already prepared")
-    parser.add_argument("--list", action="store_true", help="print the known models and exit")
-    return parser
+def prepare_models(
+    wanted: list[tuple[str, str]], store: Path, *, refresh: bool = False, ct2: bool = False, log: Log = print
+) -> list[tuple[str, Prepared]]:
+    """Prepare each (role, name) in the store, and its CTranslate2 conversion with `ct2`.
 
-
-def _wanted(args: argparse.Namespace) -> list[tuple[str, str]]:
-    """(role, name) pairs to prepare, in order, without duplicates."""
-    pairs: list[tuple[str, str]] = []
-    if args.translator and args.translator.lower() != "none":
-        pairs.append(("translator", args.translator))
-    pairs += [("summarizer", s) for s in args.summarizer]
-    if args.all:
-        pairs += [(m.kind, m.repo_id) for m in KNOWN_MODELS.values()]
-    unique: dict[str, str] = {}
-    for role, name in pairs:
-        unique.setdefault(name, role)
-    return [(role, name) for name, role in unique.items()]
+    Fails in seconds, before any slow check, when something must be downloaded and cannot be.
+    """
+    if not wanted:
+        raise PrepareError("nothing to prepare: give --translator, --summarizer or --all")
+    problem = network_problem([name for _, name in wanted if needs_network(name, store, refresh)])
+    if problem:
+        raise PrepareError(problem)
+    done: list[tuple[str, Prepared]] = []
+    for role, name in wanted:
+        prepared = prepare_model(name, store, refresh=refresh, log=log)
+        done.append((role, prepared))
+        if ct2:
+            converted = convert_model(prepared, store, refresh=refresh, log=log)
+            if converted is not None:
+                done.append((role, converted))
+    return done
 
 
 def environment_lines(store: Path, done: list[tuple[str, Prepared]], ct2: bool) -> list[str]:
@@ -376,60 +350,3 @@ def environment_lines(store: Path, done: list[tuple[str, Prepared]], ct2: bool) 
     if others:
         lines.append(f"# also prepared (use instead): {', '.join(others)}")
     return lines
-
-
-def run(args: argparse.Namespace, log: Log) -> int:
-    store = (args.dir or models_dir()).expanduser()
-    wanted = _wanted(args)
-    if not wanted:
-        raise PrepareError("nothing to prepare: give --translator, --summarizer or --all")
-    # Fail in seconds, before any slow check, when something must be downloaded and cannot be.
-    problem = network_problem([name for _, name in wanted if needs_network(name, store, args.refresh)])
-    if problem:
-        raise PrepareError(problem)
-
-    done: list[tuple[str, Prepared]] = []
-    for role, name in wanted:
-        prepared = prepare_model(name, store, refresh=args.refresh, log=log)
-        done.append((role, prepared))
-        if args.ct2:
-            converted = convert_model(prepared, store, refresh=args.refresh, log=log)
-            if converted is not None:
-                done.append((role, converted))
-
-    log("")
-    log(f"Model store: {store.resolve()}")
-    width = max(len(p.name) for _, p in done)
-    for role, p in done:
-        log(f"  {p.name:<{width}}  {role:<10}  {human_size(p.size):>9}  {p.how}")
-        log(f"  {'':<{width}}  {'':<10}  {'':>9}  {p.detail}")
-    log(f"  total {human_size(sum(p.size for _, p in done))}")
-    log("")
-    log("To use them here, or on an offline machine after copying the store there:")
-    for line in environment_lines(store, done, args.ct2):
-        log(f"  {line}")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.list:
-        print(registry_table())
-        print()
-        print(
-            f"Translators: {', '.join(m.repo_id for m in models_for(TRANSLATION))}; "
-            f"summarisers: {', '.join(m.repo_id for m in models_for(SUMMARIZATION))}. "
-            "Any other seq2seq hub id or model directory works too."
-        )
-        return 0
-    try:
-        return run(args, log=print)
-    except PrepareError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted; run again to resume the download", file=sys.stderr)
-        return 130
-    except Exception as exc:  # one line, never a traceback, even for the unexpected
-        print(f"error: unexpected failure: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1

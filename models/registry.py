@@ -42,7 +42,6 @@ class KnownModel:
 
 
 DEFAULT_TRANSLATOR = "Helsinki-NLP/opus-mt-tc-big-el-en"
-EXTRACTIVE = "extractive"
 
 KNOWN_MODELS: dict[str, KnownModel] = {
     m.repo_id: m

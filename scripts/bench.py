@@ -6,8 +6,8 @@
 
 Offline: the models are random-weight stand-ins with the exact architecture of
 Helsinki-NLP/opus-mt-grk-en ("base") and Helsinki-NLP/opus-mt-tc-big-el-en ("big"), built by
-models.tiny and cached under build/bench/. Speed depends on shapes, not on weight values; the
-tokenizer is the small trained one of models.tiny (see "Inputs" below).
+devtools.tiny_models and cached under build/bench/. Speed depends on shapes, not on weight values; the
+tokenizer is the small trained one of devtools.tiny_models (see "Inputs" below).
 
 Three sides translate the same inputs, each in a fresh subprocess (so load time and RSS are its
 own), with beam 4 and output lengths forced equal (min = max new tokens) and checked:
@@ -38,6 +38,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+if __name__ == "__main__":  # run from a checkout: the repository root (devtools/) goes on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from service.config import Settings  # light: loads neither torch nor transformers
 
@@ -191,8 +194,8 @@ class Inputs:
 
 def prepare_models(arch: str, workdir: Path, rebuild: bool, log: Any) -> tuple[Path, Path, float, float]:
     """(transformers dir, CTranslate2 int8 dir, build s, convert s), cached between runs."""
+    from devtools.tiny_models import MARIAN_ARCHITECTURES, build_marian_architecture, build_tiny_marian
     from models.convert import convert_to_ct2
-    from models.tiny import MARIAN_ARCHITECTURES, build_marian_architecture, build_tiny_marian
 
     hf_dir, ct2_dir = workdir / arch / "hf", workdir / arch / "ct2-int8"
     marker = hf_dir / "bench.json"
@@ -230,7 +233,7 @@ def _drop_forced_eos(hf_dir: Path) -> None:
 
 
 def _single_and_pool(tokenizer: Any) -> tuple[list[str], dict[str, int]]:
-    from models.tiny import GREEK_SENTENCES
+    from devtools.tiny_models import GREEK_SENTENCES
 
     words = sorted({w for s in GREEK_SENTENCES for w in re.findall(r"[^\W\d_]+", s)})
     counts = tokenizer([*words], add_special_tokens=False)["input_ids"]
@@ -333,14 +336,14 @@ def e2e_model_dir(
     Random weights never stop on their own, so max_length = min_length pins every bullet's
     translation to N = round(0.9 x mean T of the bullets the digest will pick).
     """
-    from service.summarize import select_key_points
+    from service.extractive import select_key_points
     from service.text import parse_article
 
     article_sentences = parse_article(article.read_text(encoding="utf-8")).sentence_texts
     if len(article_sentences) != len(inputs.texts):
         raise SystemExit(f"the synthetic article splits into {len(article_sentences)} sentences, "
                          f"expected {len(inputs.texts)}")
-    picked = [p.index for p in select_key_points(article_sentences, bullets)]
+    picked = [p.sources[0] for p in select_key_points(article_sentences, bullets)]
     n = max(2, round(OUTPUT_RATIO * sum(inputs.tokens[i] for i in picked) / len(picked)))
     out = ct2_dir.with_name(ct2_dir.name + "-e2e")
     out.mkdir(parents=True, exist_ok=True)
@@ -357,7 +360,7 @@ def e2e_model_dir(
 def run_digest_worker(spec: dict[str, Any]) -> dict[str, Any]:
     """digest() on a DigestService whose translator is loaded, as the web app runs it."""
     from service.config import Settings
-    from service.engine import DigestService
+    from service.digest_service import DigestService
 
     t0 = time.perf_counter()
     service = DigestService(Settings.from_env(translator=spec["model_dir"], backend="ct2")).load()

@@ -8,9 +8,8 @@
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if __name__ == "__main__":  # run from a checkout: the repository root (devtools/) goes on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from devtools.load_test import main
 
-from ui.loadtest import main
-
-if __name__ == "__main__":
     sys.exit(main())

@@ -1,7 +1,7 @@
 """Build the tiny random-weight test models, offline: ``python scripts/make_tiny_models.py OUTDIR``.
 
 Writes OUTDIR/translator (Marian el→en), OUTDIR/summarizer (mT5) and OUTDIR/summarizer-mbart
-(GreekBART-style mBART); see models/tiny.py. Takes a few seconds and needs no network.
+(GreekBART-style mBART); see devtools/tiny_models.py. Takes a few seconds and needs no network.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("outdir", type=Path, help="directory to create the models in")
     args = parser.parse_args(argv)
 
-    # Run from a checkout without installing the package: make the repo root importable.
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from models.tiny import build_tiny_models
+    from devtools.tiny_models import build_tiny_models
 
     start = time.perf_counter()
     paths = build_tiny_models(args.outdir)
@@ -29,5 +27,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # run from a checkout: the repository root (devtools/) goes on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     sys.exit(main())

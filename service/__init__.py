@@ -1,1 +1,28 @@
-"""The article pipeline: Greek text → key points → bilingual digest; and Greek→English translation."""
+"""The article pipeline: Greek text → key points → bilingual digest; and Greek→English translation.
+
+The front door: callers (CLI, batch job, web app, scripts) import these names from `service`.
+"""
+
+from service.config import MAX_BULLETS, METHODS, Settings, add_model_flags, settings_from_args, with_overrides
+from service.digest import Bullet, Digest, KeyPoint
+from service.digest_service import DigestService
+from service.errors import InputError, UnavailableError
+from service.model_slots import ServiceStatus
+from service.translate import Translation
+
+__all__ = [
+    "MAX_BULLETS",
+    "METHODS",
+    "Bullet",
+    "Digest",
+    "DigestService",
+    "InputError",
+    "KeyPoint",
+    "ServiceStatus",
+    "Settings",
+    "Translation",
+    "UnavailableError",
+    "add_model_flags",
+    "settings_from_args",
+    "with_overrides",
+]

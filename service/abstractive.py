@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from models.base import Seq2SeqModel
-from service.summarize import content_tokens
+from service.digest import KeyPoint
+from service.extractive import content_tokens
 from service.text import split_sentences
 
 # Sensible defaults for news summarisation; the registry's per-model options and the caller's
@@ -27,15 +27,6 @@ BATCH_SIZE = 4
 MIN_BULLET_WORDS = 3  # shorter "sentences" are fragments (a dangling date, a name)
 DUPLICATE_OVERLAP = 0.6  # Jaccard overlap of content words above which two bullets say the same
 SECOND_SOURCE_SCORE = 0.25  # share of a bullet's weighted words a second source must cover
-
-
-@dataclass
-class SummaryPoint:
-    """An abstractive bullet and the article sentences (indices) it draws on."""
-
-    text: str
-    sources: list[int]
-    chunk: int  # which chunk's summary it came from
 
 
 def _token_costs(model: Seq2SeqModel, sentences: Sequence[str]) -> tuple[int, list[int]]:
@@ -177,7 +168,7 @@ def abstractive_key_points(
     sentences: Sequence[str],
     n: int,
     options: dict[str, Any] | None = None,
-) -> list[SummaryPoint]:
+) -> list[KeyPoint]:
     """Up to `n` abstractive bullets of the article `sentences`, each with its source sentences.
 
     `options` are generate() options (num_beams, max_new_tokens, no_repeat_ngram_size, …) on
@@ -198,6 +189,6 @@ def abstractive_key_points(
     per_chunk = [[s for c, s in flat if c == chunk] for chunk in range(len(chunks))]
     linker = SourceLinker(sentences)
     return [
-        SummaryPoint(text, linker.link(text, chunks[chunk]), chunk)
+        KeyPoint(text, linker.link(text, chunks[chunk]))
         for chunk, text in _round_robin(per_chunk, n)
     ]

@@ -25,342 +25,28 @@ service's own rules (extractive or abstractive), the English of all the group's 
 from __future__ import annotations
 
 import argparse
-import csv
-import json
-import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from service.config import add_model_flags, settings_from_args
-from service.digest import Digest
-from service.engine import DigestService
-from service.errors import InputError, UnavailableError
-from service.text import Article, decode_text
-from service.translate import Translation, translate_articles
+from service import (
+    Digest,
+    DigestService,
+    InputError,
+    Translation,
+    UnavailableError,
+    add_model_flags,
+    settings_from_args,
+)
+from service.batch_input import Record, open_input, unique_ids
+from service.batch_log import ResultLog, write_atomic
+from service.errors import UsageError
+from service.text import Article
 
-try:  # advisory lock so two jobs never append to the same OUT; POSIX only
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
-
-TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 MODES = ("translate", "digest")
-
-
-class UsageError(Exception):
-    """The command cannot run as given (bad INPUT, OUT in use…): one line, exit status 2."""
-
-
-# -- input --------------------------------------------------------------------------------------
-@dataclass
-class Record:
-    """One input document, or the one-line reason it could not be read."""
-
-    id: str
-    source: str  # file path, or "input:line"
-    text: str | None = None
-    error: str | None = None
-    stem: str = ""  # base name for --out-dir files (directory input only)
-
-
-def _id_value(value: Any) -> str | None:
-    """An id from a JSON/CSV value: strings and numbers; anything else means 'no id'."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float | str) and str(value).strip():
-        return str(value).strip()
-    return None
-
-
-def text_files(directory: Path) -> list[Path]:
-    return sorted(
-        p for p in directory.iterdir()
-        if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".") and p.is_file()
-    )
-
-
-def read_directory(directory: Path) -> Iterator[Record]:
-    """One record per text file, by name. The file name is the id."""
-    files = text_files(directory)
-    stems = Counter(p.stem for p in files)
-    for path in files:
-        # a.txt and a.md would both write a.en.txt: keep the full name for such files.
-        stem = path.stem if stems[path.stem] == 1 else path.name
-        record = Record(id=path.name, source=str(path), stem=stem)
-        try:
-            record.text = decode_text(path.read_bytes(), path.name)
-        except OSError as exc:
-            record.error = f"cannot read {path.name}: {exc.strerror or exc}"
-        except InputError as exc:
-            record.error = str(exc)
-        yield record
-
-
-def read_jsonl_file(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
-    with path.open("rb") as handle:
-        yield from read_jsonl(handle, path.name, text_field, id_field)
-
-
-def read_jsonl(stream: IO[bytes], name: str, text_field: str, id_field: str) -> Iterator[Record]:
-    """One record per non-blank line; a line that cannot be used becomes an error record."""
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
-            continue
-        record = Record(id=f"line-{number}", source=f"{name}:{number}")
-        try:
-            line = decode_text(raw, f"line {number}")
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"line {number} is not valid JSON ({exc.msg})") from None
-            if not isinstance(data, dict):
-                raise InputError(f"line {number} is not a JSON object")
-            record.id = _id_value(data.get(id_field)) or record.id
-            value = data.get(text_field)
-            if value is None:
-                raise InputError(f"line {number} has no {text_field!r} field")
-            if not isinstance(value, str):
-                raise InputError(f"line {number}: {text_field!r} is not a string")
-            record.text = value
-        except InputError as exc:
-            record.error = str(exc)
-        yield record
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(first line number, row, error) of each CSV row; bad bytes survive as surrogates."""
-    csv.field_size_limit(2**31 - 1)  # the default 128 KiB would stop a job on one long article
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle)
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield start, None, f"line {start} is not valid CSV ({exc})"
-                continue
-            yield start, row, None
-
-
-def csv_header(path: Path, text_field: str) -> list[str]:
-    """The header row; UsageError unless it names the text column."""
-    for _, row, error in _csv_rows(path):
-        if error or row is None:
-            raise UsageError(f"{path}: cannot read the CSV header ({error})")
-        if text_field not in row:
-            raise UsageError(f"{path}: no {text_field!r} column (columns: {', '.join(row)}); use --field")
-        return row
-    raise UsageError(f"{path} is empty: a CSV input needs a header row")
-
-
-def read_csv(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
-    """One record per data row (csv module: quoted fields may span lines)."""
-    rows = _csv_rows(path)
-    header = next(rows)[1] or []
-    for number, row, error in rows:
-        record = Record(id=f"line-{number}", source=f"{path.name}:{number}")
-        if row is None or error:
-            record.error = error or f"line {number} is not valid CSV"
-        elif not any(cell.strip() for cell in row):
-            continue  # a blank line in a CSV is not a record
-        else:
-            values = dict(zip(header, row, strict=False))
-            if _is_utf8(values.get(id_field)):
-                record.id = _id_value(values.get(id_field)) or record.id
-            record.text = values.get(text_field)
-            if record.text is None:
-                record.error = f"line {number} has no {text_field!r} value (the row is too short)"
-            elif not _is_utf8(record.text):
-                record.error = f"line {number} is not UTF-8 text"
-        yield record
-
-
-def _is_utf8(cell: str | None) -> bool:
-    """False when decoding left surrogates for bytes that are not UTF-8."""
-    try:
-        (cell or "").encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-@dataclass
-class Source:
-    """An opened INPUT: its records, how many (None when unknown), and whether it is a directory."""
-
-    records: Iterable[Record]
-    total: int | None
-    is_directory: bool = False
-
-
-def open_input(spec: str, text_field: str, id_field: str) -> Source:
-    """INPUT by kind; UsageError (exit 2) when it is missing or of no known kind."""
-    if spec == "-":
-        return Source(read_jsonl(sys.stdin.buffer, "stdin", text_field, id_field), None)
-    path = Path(spec)
-    if path.is_dir():
-        return Source(read_directory(path), len(text_files(path)), is_directory=True)
-    if not path.is_file():
-        raise UsageError(f"{spec}: no such file or directory")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in JSONL_SUFFIXES:
-            with path.open("rb") as handle:
-                total = sum(1 for line in handle if line.strip())
-            return Source(read_jsonl_file(path, text_field, id_field), total)
-        if suffix == ".csv":
-            csv_header(path, text_field)
-            total = sum(1 for _, row, _ in _csv_rows(path) if row is None or any(c.strip() for c in row))
-            return Source(read_csv(path, text_field, id_field), max(0, total - 1))
-    except OSError as exc:
-        raise UsageError(f"cannot read {spec}: {exc.strerror or exc}") from None
-    raise UsageError(f"{spec}: INPUT must be a directory, a .jsonl or .csv file, or '-' (JSONL on stdin)")
-
-
-def unique_ids(records: Iterable[Record]) -> Iterator[Record]:
-    """Make ids unique in input order: the second 'a' becomes 'a#2' (the same on every run)."""
-    seen: set[str] = set()
-    for record in records:
-        if record.id in seen:
-            base, n = record.id, 2
-            while f"{base}#{n}" in seen:
-                n += 1
-            record.id = f"{base}#{n}"
-        seen.add(record.id)
-        yield record
-
-
-# -- output -------------------------------------------------------------------------------------
-def scan_results(data: bytes, name: str) -> tuple[int, list[dict[str, Any]]]:
-    """Records in OUT's bytes, and the length of its good prefix.
-
-    A last line without a newline, or that does not parse, is what a kill mid-write leaves: it
-    is not counted (the caller truncates it). A bad line with good lines after it was not written
-    by us, so the file is left alone and the job refuses to run.
-    """
-    records: list[dict[str, Any]] = []
-    good = pos = number = 0
-    while (end := data.find(b"\n", pos)) != -1:
-        number += 1
-        line = data[pos:end]
-        if line.strip():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                record = None
-            if not isinstance(record, dict) or "id" not in record:
-                if data[end + 1 :].strip(b" \t\r\x00").count(b"\n"):
-                    raise UsageError(f"{name} line {number} is not a result record: fix or remove it")
-                break
-            records.append(record)
-        good = pos = end + 1
-    return good, records
-
-
-class ResultLog:
-    """OUT, opened for appending: locked, repaired, and knowing which ids are done."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fd = -1
-        self.done: dict[str, bool] = {}  # id in OUT -> whether its record is an error
-        self.modes: set[str] = set()  # the modes of the records in OUT
-        self.repaired_bytes = 0
-
-    def _open_locked(self) -> int:
-        """Open and lock the file that is at `path` now (it may be replaced while we wait)."""
-        while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-            if fcntl is None:
-                return fd
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                raise UsageError(f"{self.path} is in use by another batch job") from None
-            if os.fstat(fd).st_ino == os.stat(self.path).st_ino:
-                return fd
-            os.close(fd)
-
-    def _read(self) -> list[dict[str, Any]]:
-        """OUT's records; a damaged last line is cut off first."""
-        with os.fdopen(os.dup(self.fd), "rb") as handle:
-            handle.seek(0)
-            data = handle.read()
-        good, records = scan_results(data, str(self.path))
-        if good < len(data):
-            os.ftruncate(self.fd, good)
-            os.fsync(self.fd)
-            self.repaired_bytes = len(data) - good
-        return records
-
-    def open(self) -> ResultLog:
-        try:
-            self.fd = self._open_locked()
-            records = self._read()
-        except OSError as exc:
-            raise UsageError(f"cannot open {self.path}: {exc.strerror or exc}") from None
-        self.done = {str(r["id"]): "error" in r for r in records}
-        self.modes = {str(r.get("mode")) for r in records}
-        return self
-
-    def drop_errors(self) -> int:
-        """Rewrite OUT without its error records (crash-safe: temp file + rename)."""
-        if not any(self.done.values()):
-            return 0
-        kept = [r for r in self._read() if "error" not in r]
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with temp.open("wb") as handle:
-            handle.write(b"".join(_line(r) for r in kept))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, self.path)
-        old, self.fd = self.fd, self._open_locked()
-        os.close(old)
-        dropped = [key for key, failed in self.done.items() if failed]
-        for key in dropped:
-            del self.done[key]
-        return len(dropped)
-
-    def append(self, records: list[dict[str, Any]]) -> None:
-        """Append complete lines and fsync: after this returns they survive a crash."""
-        data = b"".join(_line(r) for r in records)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view) :]
-        os.fsync(self.fd)
-        for record in records:
-            self.done[record["id"]] = "error" in record
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)  # also releases the lock
-            self.fd = -1
-
-
-def _line(record: dict[str, Any]) -> bytes:
-    """One JSON line (json.dumps escapes newlines), readable UTF-8."""
-    try:
-        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
-    except UnicodeEncodeError:
-        # A file name with undecodable bytes holds surrogates: \u-escapes keep it valid JSON, and it
-        # reads back as the same id, so resuming still skips it.
-        return json.dumps(record).encode("ascii") + b"\n"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a whole file or nothing (a kill leaves the old file or none, never half of one)."""
-    temp = path.with_name(f".{path.name}.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
 
 
 # -- processing ---------------------------------------------------------------------------------
@@ -414,9 +100,8 @@ class BatchJob:
                 parsed[0][0].error = f"{what} failed: {type(exc).__name__}: {exc}".splitlines()[0]
 
     def _translate(self, parsed: list[tuple[Outcome, Article]]) -> None:
-        model = self.service.translator
-        assert model is not None  # checked at start-up: translate mode exits 3 without one
-        results = translate_articles(model, [a for _, a in parsed], **self.service.translate_options())
+        # A missing translator is checked at start-up: translate mode exits 3 without one.
+        results = self.service.translate_articles([a for _, a in parsed])
         for (outcome, article), translation in zip(parsed, results, strict=True):
             outcome.result, outcome.sentences = translation, len(article.sentences)
 
@@ -460,7 +145,7 @@ def write_out_dir(out_dir: Path, outcomes: list[Outcome]) -> None:
 
 # -- the job ------------------------------------------------------------------------------------
 @dataclass
-class Summary:
+class JobCounts:
     done: int = 0  # results written this run
     failed: int = 0  # errors written this run
     skipped: int = 0  # already in OUT
@@ -479,14 +164,14 @@ class Summary:
         )
 
 
-def _pending(records: Iterable[Record], log: ResultLog, summary: Summary, bar: Any) -> Iterator[Record]:
+def _pending(records: Iterable[Record], log: ResultLog, counts: JobCounts, bar: Any) -> Iterator[Record]:
     for record in records:
         failed = log.done.get(record.id)
         if failed is None:
             yield record
             continue
-        summary.skipped += 1
-        summary.skipped_failed += failed
+        counts.skipped += 1
+        counts.skipped_failed += failed
         bar.update(1)
 
 
@@ -537,26 +222,26 @@ def run(args: argparse.Namespace) -> int:
             out_dir.mkdir(parents=True, exist_ok=True)
 
         job = BatchJob(service, mode=args.mode, bullets=args.bullets)
-        summary = Summary()
+        counts = JobCounts()
         with tqdm(total=source.total, unit="doc", desc=args.mode, file=sys.stderr,
                   disable=args.quiet, dynamic_ncols=True) as bar:
-            pending = _pending(unique_ids(source.records), log, summary, bar)
+            pending = _pending(unique_ids(source.records), log, counts, bar)
             for group in _groups(pending, args.group_size):
                 outcomes = job.run_group(group)
                 if out_dir is not None:  # before OUT: a result in OUT means its file is there too
                     write_out_dir(out_dir, outcomes)
                 log.append([to_record(o, args.mode) for o in outcomes])
                 failed = sum(o.error is not None or o.result is None for o in outcomes)
-                summary.failed += failed
-                summary.done += len(outcomes) - failed
-                summary.sentences += sum(o.sentences for o in outcomes)
-                elapsed = max(time.perf_counter() - summary.started, 1e-9)
-                bar.set_postfix_str(f"{summary.sentences / elapsed:.1f} sentences/s", refresh=False)
+                counts.failed += failed
+                counts.done += len(outcomes) - failed
+                counts.sentences += sum(o.sentences for o in outcomes)
+                elapsed = max(time.perf_counter() - counts.started, 1e-9)
+                bar.set_postfix_str(f"{counts.sentences / elapsed:.1f} sentences/s", refresh=False)
                 bar.update(len(outcomes))
     finally:
         log.close()
-    print(summary.line(args.output), file=sys.stderr)
-    return 1 if summary.failed or summary.skipped_failed else 0
+    print(counts.line(args.output), file=sys.stderr)
+    return 1 if counts.failed or counts.skipped_failed else 0
 
 
 def build_parser() -> argparse.ArgumentParser:

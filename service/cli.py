@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from service.config import add_model_flags, settings_from_args
+from service.config import METHODS, add_model_flags, settings_from_args
 from service.errors import InputError, UnavailableError
 from service.text import decode_text
 
@@ -34,7 +34,7 @@ def cmd_sentences(args: argparse.Namespace) -> None:
 
 
 def cmd_digest(args: argparse.Namespace) -> None:
-    from service.engine import DigestService
+    from service.digest_service import DigestService
 
     text = read_input(args.file)
     service = DigestService(settings_from_args(args))
@@ -45,7 +45,7 @@ def cmd_digest(args: argparse.Namespace) -> None:
 
 
 def cmd_translate(args: argparse.Namespace) -> None:
-    from service.engine import DigestService
+    from service.digest_service import DigestService
 
     text = read_input(args.file)
     translation = DigestService(settings_from_args(args)).translate(text)
@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bullets", "-n", type=int, default=None, help="number of bullets (default 5)")
     p.add_argument("--format", choices=["json", "md"], default="md")
     p.add_argument("--full", action="store_true", help="also translate the whole article")
-    p.add_argument("--method", choices=["auto", "extractive", "abstractive"], default="auto",
+    p.add_argument("--method", choices=METHODS, default="auto",
                    help="key points: abstractive when a summariser is configured (auto), or force one")
     add_model_flags(p)
     p.set_defaults(func=cmd_digest)

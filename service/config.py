@@ -8,10 +8,13 @@ from dataclasses import dataclass, fields, replace
 from typing import TypeVar
 
 from models.loader import BACKENDS
-from models.registry import DEFAULT_TRANSLATOR, EXTRACTIVE
+from models.registry import DEFAULT_TRANSLATOR
 
 T = TypeVar("T")
 NO_MODEL = "none"  # DIGEST_TRANSLATOR=none: Greek bullets only
+AUTO, EXTRACTIVE, ABSTRACTIVE = "auto", "extractive", "abstractive"
+METHODS = (AUTO, EXTRACTIVE, ABSTRACTIVE)  # how digest() picks key points (CLI, batch, page)
+MAX_BULLETS = 10  # most key points per digest: the service, its status, the page and the API
 
 
 def with_overrides(settings: T, overrides: dict[str, object]) -> T:

@@ -7,6 +7,15 @@ from dataclasses import asdict, dataclass, field
 
 
 @dataclass
+class KeyPoint:
+    """A Greek key point and the article sentences (indices) it comes from; extractive and
+    abstractive summarisers both produce these."""
+
+    text: str
+    sources: list[int]
+
+
+@dataclass
 class Bullet:
     el: str  # the key point in Greek
     en: str | None  # its English translation; None when no translator is available

@@ -5,9 +5,9 @@ class InputError(ValueError):
     """The input cannot be processed (empty, not Greek, too long…); the message says why."""
 
 
-class ServiceBusyError(RuntimeError):
-    """Too much work is queued; try again shortly."""
-
-
 class UnavailableError(RuntimeError):
     """A model the request needs is not loaded; the message says why and how to fix it."""
+
+
+class UsageError(Exception):
+    """A command cannot run as given (bad INPUT, OUT in use…): one line, exit status 2."""

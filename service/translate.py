@@ -82,14 +82,35 @@ def translate_articles(
     Pooling the sentences of many documents fills the model's batches (length-sorted across
     documents), which is what makes batch jobs fast; each article is then reassembled in order.
     """
-    sentences = [s for article in articles for s in article.sentence_texts]
-    english = translate_sentences(
-        model, sentences, num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens
+    english = translate_groups(
+        model,
+        [article.sentence_texts for article in articles],
+        num_beams=num_beams,
+        batch_size=batch_size,
+        max_new_tokens=max_new_tokens,
     )
-    translations: list[Translation] = []
+    return [assemble_translation(a, e) for a, e in zip(articles, english, strict=True)]
+
+
+def translate_groups(
+    model: Seq2SeqModel,
+    groups: list[list[str]],
+    *,
+    num_beams: int | None = None,
+    batch_size: int = 16,
+    max_new_tokens: int | None = None,
+) -> list[list[str]]:
+    """English of each group of Greek texts, all groups in ONE generate() call, sliced back."""
+    english = translate_sentences(
+        model,
+        [text for group in groups for text in group],
+        num_beams=num_beams,
+        batch_size=batch_size,
+        max_new_tokens=max_new_tokens,
+    )
+    out: list[list[str]] = []
     start = 0
-    for article in articles:
-        end = start + len(article.sentences)
-        translations.append(assemble_translation(article, english[start:end]))
-        start = end
-    return translations
+    for group in groups:
+        out.append(list(english[start : start + len(group)]))
+        start += len(group)
+    return out

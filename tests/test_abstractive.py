@@ -20,7 +20,7 @@ from service.abstractive import (
     summary_sentences,
 )
 from service.config import Settings
-from service.engine import DigestService
+from service.digest_service import DigestService
 from service.errors import InputError
 from service.text import parse_article
 
@@ -103,8 +103,10 @@ def test_key_points_are_capped_deduplicated_and_spread_over_chunks() -> None:
     points = abstractive_key_points(model, sentences, 4)
     texts = [p.text for p in points]
     assert len(points) == 4 and len(set(texts)) == 4
-    assert [p.chunk for p in points] == sorted(p.chunk for p in points)  # article order
-    assert {p.chunk for p in points} == {0, 1, 2}  # every chunk represented before any gets two
+    chunk_of = {i: c for c, chunk in enumerate(chunks) for i in chunk}  # sources stay in their chunk
+    assert [chunk_of[p.sources[0]] for p in points] == sorted(chunk_of[p.sources[0]] for p in points)
+    # every chunk represented before any gets two
+    assert {chunk_of[p.sources[0]] for p in points} == {0, 1, 2}
     assert points[0].sources == [0] and any(p.sources == [5] for p in points)
     assert any(p.sources == [10] for p in points)
     assert model.options["num_beams"] == GENERATION_DEFAULTS["num_beams"]
@@ -165,10 +167,10 @@ def test_abstractive_digest_end_to_end(
     assert extractive.models["summarizer"] == "extractive"
     assert all(b.el == extractive.sentences[b.sources[0]] for b in extractive.bullets)
 
-    status = service.status()["summarizer"]
+    status = service.status().to_dict()["summarizer"]
     assert status["state"] == "loaded" and status["kind"] == "abstractive" and status["found"]
     assert status["size_bytes"] > 0 and status["size"].endswith("kB") and status["load_seconds"] >= 0
-    assert "abstractive" in service.status()["methods"]
+    assert "abstractive" in service.status().to_dict()["methods"]
 
 
 def test_full_translation_reuses_sentence_translations(
@@ -193,7 +195,7 @@ def test_missing_summarizer_falls_back_to_extractive_with_a_warning(
     assert digest.models["summarizer"] == "extractive" and len(digest.bullets) == 3
     assert len(digest.warnings) == 1
     assert "no-such-org/no-such-summarizer" in digest.warnings[0] and "extractive" in digest.warnings[0]
-    status = service.status()
+    status = service.status().to_dict()
     assert status["summarizer"]["state"] == "missing" and status["summarizer"]["found"] is False
     assert "download_models.py --summarizer no-such-org/no-such-summarizer" in status["summarizer"]["fix"]
     assert status["methods"] == ["auto", "extractive"]

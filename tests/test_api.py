@@ -16,7 +16,7 @@ from gradio_client import Client
 
 from service.config import Settings
 from service.digest import Bullet, Digest
-from service.engine import DigestService
+from service.digest_service import DigestService
 from tests.bad_inputs import ARTICLE, CASES
 from tests.conftest import ROOT
 from ui.app import build_app, launch, main

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from service.config import Settings
-from service.engine import DigestService
+from service.digest_service import DigestService
 from service.errors import InputError
 from tests.bad_inputs import CASES, Case
 

@@ -20,9 +20,11 @@ import pytest
 
 from models.base import ModelInfo, Seq2SeqModel
 from service import batch
+from service.batch_input import Record
+from service.batch_log import scan_results
 from service.config import Settings
 from service.digest import Digest
-from service.engine import DigestService
+from service.digest_service import DigestService
 from service.text import parse_article
 from service.translate import translate_articles
 from tests.conftest import ROOT, SAMPLES
@@ -279,9 +281,9 @@ def test_usage_errors_are_one_line(run_batch, tmp_path: Path) -> None:
 
 def test_scan_results_cuts_only_a_damaged_tail() -> None:
     good = b'{"id": "a"}\n{"id": "b"}\n'
-    assert batch.scan_results(good, "out") == (len(good), [{"id": "a"}, {"id": "b"}])
+    assert scan_results(good, "out") == (len(good), [{"id": "a"}, {"id": "b"}])
     for tail in (b'{"id": "c"}', b'{"id": "c', b'{"id"\n', b"\x00\x00\x00", b"[1]\n"):
-        assert batch.scan_results(good + tail, "out")[0] == len(good), tail
+        assert scan_results(good + tail, "out")[0] == len(good), tail
 
 
 class EchoModel(Seq2SeqModel):
@@ -319,11 +321,11 @@ def test_translate_articles_one_generate_call_for_many_documents() -> None:
 
 def test_one_broken_document_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     model = EchoModel()
-    monkeypatch.setattr("service.engine.load_seq2seq", lambda *args, **kwargs: model)
+    monkeypatch.setattr("service.digest_service.load_seq2seq", lambda *args, **kwargs: model)
     service = DigestService(Settings(translator="echo"))
     texts = [GREEK, "Ένα δυνατό BOOM ακούστηκε σε όλη την πόλη σήμερα το πρωί.", GREEK]
     for mode in ("translate", "digest"):
-        records = [batch.Record(f"r{i}", "test", text=t) for i, t in enumerate(texts)]
+        records = [Record(f"r{i}", "test", text=t) for i, t in enumerate(texts)]
         outcomes = batch.BatchJob(service, mode=mode).run_group(records)  # type: ignore[arg-type]
         what = "translation" if mode == "translate" else "digest"
         assert outcomes[1].error == f"{what} failed: RuntimeError: boom"

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from service.config import Settings
-from service.engine import DigestService
+from service.digest_service import DigestService
 from tests.conftest import EXAMPLES, ROOT
 from tests.test_api import serve
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from service.config import Settings
-from service.engine import DigestService
+from service.digest_service import DigestService
 from tests.bad_inputs import ARTICLE
 
 
@@ -24,7 +24,7 @@ def test_concurrent_digests_equal_sequential(tiny_models: dict[str, Path], sampl
             (b.el, b.en, b.sources) for b in want.bullets
         ]
         assert all(b.en for b in got.bullets)
-    assert service.status()["translator"]["state"] == "loaded"
+    assert service.status().to_dict()["translator"]["state"] == "loaded"
 
 
 def test_concurrent_translations_equal_sequential(tiny_models: dict[str, Path], sample_texts) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from service.config import Settings
 from service.digest import Bullet, Digest
-from service.engine import DigestService
+from service.digest_service import DigestService
 from service.errors import InputError, UnavailableError
 
 
@@ -71,7 +71,7 @@ def test_missing_translator_offline_gives_warning_not_failure(isolated_env, samp
     assert all(b.en is None for b in digest.bullets)
     assert "no-such-org/no-such-model" in digest.warnings[0]
     assert "download_models.py" in digest.warnings[0]
-    assert service.status()["translator"]["state"] == "missing"
+    assert service.status().to_dict()["translator"]["state"] == "missing"
     with pytest.raises(UnavailableError, match="no-such-org/no-such-model"):
         service.translate(sample_texts["el-news-putin-kim-call"])
 

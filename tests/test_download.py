@@ -18,6 +18,9 @@ import pytest
 from models import download
 from models.locate import ct2_store_name, store_name
 from models.registry import DEFAULT_TRANSLATOR, KNOWN_MODELS
+from tests.conftest import load_script
+
+download_models = load_script("download_models")  # the command line over models.download
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "download_models.py"
@@ -111,7 +114,7 @@ def test_offline_copies_a_model_found_in_the_hf_cache(
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("HF_HUB_CACHE", raising=False)
 
-    assert download.main(["--dir", str(store), "--translator", "acme/tiny-el-en"]) == 0
+    assert download_models.main(["--dir", str(store), "--translator", "acme/tiny-el-en"]) == 0
     out = capsys.readouterr().out
     assert "copied from the HF cache" in out
     copied = store / "acme--tiny-el-en"
@@ -122,7 +125,7 @@ def test_truncated_weights_are_reported(prepared_store: Path, monkeypatch, capsy
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     weights = prepared_store / store_name(DEFAULT_TRANSLATOR) / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:-100])
-    assert download.main(["--dir", str(prepared_store)]) == 1
+    assert download_models.main(["--dir", str(prepared_store)]) == 1
     err = capsys.readouterr().err
     assert "truncated" in err and err.count("\n") == 1
 
@@ -140,20 +143,20 @@ def test_ct2_conversion_is_wired_to_models_convert(prepared_store: Path, monkeyp
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(download, "convert_to_ct2", fake_convert)
     monkeypatch.setattr(download, "verify_ct2", lambda path: "CTranslate2 model (int8)")
-    assert download.main(["--dir", str(prepared_store), "--ct2"]) == 0
+    assert download_models.main(["--dir", str(prepared_store), "--ct2"]) == 0
     out = capsys.readouterr().out
     source = prepared_store / store_name(DEFAULT_TRANSLATOR)
     assert calls == [(str(source), prepared_store / ct2_store_name(DEFAULT_TRANSLATOR))]
     assert "converted" in out and "export DIGEST_BACKEND=ct2" in out
 
     # Already converted: checked, not converted again.
-    assert download.main(["--dir", str(prepared_store), "--ct2"]) == 0
+    assert download_models.main(["--dir", str(prepared_store), "--ct2"]) == 0
     assert len(calls) == 1 and "already converted" in capsys.readouterr().out
 
 
 def test_a_mistyped_path_is_named_not_blamed_on_the_network(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert download.main(["--dir", str(tmp_path / "store"), "--translator", "./typo"]) == 1
+    assert download_models.main(["--dir", str(tmp_path / "store"), "--translator", "./typo"]) == 1
     err = capsys.readouterr().err
     assert "neither a directory nor a hub id" in err and "HF_HUB_OFFLINE" not in err
 
@@ -168,7 +171,7 @@ def test_directory_models_are_exported_by_absolute_path(tiny_models, tmp_path: P
 
 
 def test_list_prints_the_registry(capsys) -> None:
-    assert download.main(["--list"]) == 0
+    assert download_models.main(["--list"]) == 0
     out = capsys.readouterr().out
     for repo_id in KNOWN_MODELS:
         assert f"`{repo_id}`" in out
@@ -178,7 +181,7 @@ def test_list_prints_the_registry(capsys) -> None:
 def test_a_directory_that_is_not_a_model_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     (tmp_path / "empty").mkdir()
-    assert download.main(["--dir", str(tmp_path / "s"), "--translator", str(tmp_path / "empty")]) == 1
+    assert download_models.main(["--dir", str(tmp_path / "s"), "--translator", str(tmp_path / "empty")]) == 1
     assert "does not hold a complete model" in capsys.readouterr().err
 
 
@@ -213,7 +216,7 @@ def test_online_download_fetches_only_the_needed_files(
     monkeypatch.setattr(huggingface_hub.HfApi, "model_info", model_info)
     monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
 
-    assert download.main(["--dir", str(store), "--translator", "Helsinki-NLP/opus-mt-grk-en"]) == 0
+    assert download_models.main(["--dir", str(store), "--translator", "Helsinki-NLP/opus-mt-grk-en"]) == 0
     assert fetched["repo_id"] == "Helsinki-NLP/opus-mt-grk-en" and fetched["revision"] == "f" * 40
     assert "model.safetensors" in fetched["patterns"]
     assert not {"tf_model.h5", "pytorch_model.bin"} & set(fetched["patterns"])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ui.loadtest import EXAMPLES, LocalServer, run_load
+from devtools.load_test import EXAMPLES, LocalServer, run_load
 
 pytestmark = pytest.mark.slow
 ARTICLES = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.txt"))]
@@ -37,7 +37,7 @@ def test_full_queue_answers_busy_and_server_recovers(tiny_models: dict[str, Path
 
 
 def test_translation_check_uses_the_services_paragraphs() -> None:
-    from ui.loadtest import _check_translation
+    from devtools.load_test import _check_translation
 
     lines = "Πρώτη γραμμή του άρθρου.\nΔεύτερη γραμμή του άρθρου.\nΤρίτη γραμμή."  # no blank lines
     assert _check_translation(lines, "One.\n\nTwo.\n\nThree.") == ""

@@ -18,8 +18,7 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from service.config import add_model_flags, settings_from_args
-from service.engine import DigestService
+from service import MAX_BULLETS, METHODS, DigestService, add_model_flags, settings_from_args
 from ui.config import ConfigError, UiSettings, max_request_bytes
 from ui.endpoints import Endpoints
 from ui.limits import BodySizeLimit
@@ -29,7 +28,6 @@ from ui.style import CSS, theme
 log = logging.getLogger("ui")
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
-MAX_BULLETS = 10
 PLACEHOLDER = "Paste a Greek news article (text or HTML), or pick an example, then press Summarise."
 
 
@@ -75,7 +73,7 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
                             elem_id="bullets",
                         )
                         method_choice = gr.Radio(
-                            ["auto", "extractive", "abstractive"], value="auto", label="Key points",
+                            list(METHODS), value="auto", label="Key points",
                             info="abstractive needs DIGEST_SUMMARIZER; auto uses it when configured",
                             elem_id="method",
                         )
@@ -193,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log.info("loading models (translator: %s, summariser: %s)…", settings.translator, settings.summarizer)
     service = DigestService(settings).load()  # once per process, before the first request
-    status = service.status()
+    status = service.status().to_dict()
     for role in ("translator", "summarizer"):
         info = status[role]
         log.info("%s %s: %s", role, info["configured"], info.get("error") or info["state"])

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.config import with_overrides
+from service import with_overrides
 
 LOOPBACK = "127.0.0.1"
 MiB = 1024 * 1024

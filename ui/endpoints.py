@@ -15,9 +15,7 @@ from typing import Any
 
 import gradio as gr
 
-from service.digest import Digest
-from service.engine import DigestService
-from service.errors import InputError, ServiceBusyError, UnavailableError
+from service import Digest, DigestService, InputError, UnavailableError
 from ui.config import UiSettings, max_request_bytes
 from ui.downloads import Downloads
 from ui.render import digest_html, status_badge, status_html
@@ -32,7 +30,7 @@ def user_errors(action: str) -> Iterator[None]:
         yield
     except gr.Error:
         raise
-    except (InputError, UnavailableError, ServiceBusyError) as exc:
+    except (InputError, UnavailableError) as exc:
         raise gr.Error(str(exc), title="Cannot do that", print_exception=False) from None
     except Exception:
         log.exception("unexpected error while %s", action)
@@ -63,7 +61,7 @@ class Endpoints:
 
         Args:
             article: the Greek article, plain text or pasted HTML.
-            bullets: how many key points (1-10).
+            bullets: how many key points (1 to service.MAX_BULLETS, 10).
             method: set by the page's "Key points" control (session state, not an API
                 parameter): auto, extractive or abstractive.
 
@@ -97,7 +95,7 @@ class Endpoints:
         """Which translator and summariser are configured and loaded (with the fix when missing),
         the backend and the limits."""
         with user_errors("reading the status"):
-            data = self.service.status()
+            data = self.service.status().to_dict()
             for role in ("translator", "summarizer"):
                 # gradio_client takes any dict with a "path" key for a file to download.
                 if isinstance(data.get(role), dict) and "path" in data[role]:

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from service.digest import Bullet, Digest
+from service import Bullet, Digest
 
 CONTEXT_SENTENCES = 1  # sentences of context shown before and after a source sentence
 

@@ -11,104 +11,34 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq, locate_model
-from models.loader import NotConvertedError
-from models.locate import disk_size, human_size, is_hub_id
-from models.registry import EXTRACTIVE, generation_options, input_prefix, lookup
+from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
+from models.registry import generation_options, input_prefix
 from service.abstractive import abstractive_key_points
-from service.config import NO_MODEL, Settings
-from service.digest import Bullet, Digest
+from service.config import ABSTRACTIVE, AUTO, EXTRACTIVE, MAX_BULLETS, METHODS, NO_MODEL, Settings
+from service.digest import Bullet, Digest, KeyPoint
 from service.errors import InputError, UnavailableError
-from service.summarize import select_key_points
+from service.extractive import select_key_points
+from service.model_slots import ModelSlot, ServiceStatus, fix_line
 from service.text import Article, parse_article
-from service.translate import Translation, translate_article, translate_articles, translate_sentences
-
-MAX_BULLETS = 20
-AUTO, ABSTRACTIVE = "auto", "abstractive"
-METHODS = (AUTO, EXTRACTIVE, ABSTRACTIVE)  # how digest() picks key points
+from service.translate import (
+    Translation,
+    translate_article,
+    translate_articles,
+    translate_groups,
+    translate_sentences,
+)
 
 
 @dataclass
-class KeyPoints:
-    """Greek bullets with their source sentence indices, and which summariser made them."""
+class _Plan:
+    """One article's key points before translation: who made them, warnings, time taken."""
 
-    texts: list[str]
-    sources: list[list[int]]
+    points: list[KeyPoint]
     summarizer: str  # "extractive" or the summariser's name
-
-
-@dataclass
-class ModelSlot:
-    """A configured model and what became of loading it."""
-
-    role: str  # "translator" or "summarizer"
-    name: str
-    model: Seq2SeqModel | None = None
-    error: str | None = None
-    fix: str | None = None
-    attempted: bool = False
-    _disk: tuple[str, int] | None = None  # (path, bytes): measured once, directories do not change
-
-    def _found(self) -> str | None:
-        """The model's local directory without loading it (None when it is not on disk)."""
-        if self.model is not None:
-            return self.model.info.path
-        try:
-            return str(locate_model(self.name, download=False))
-        except Exception:  # missing, or anything else: a status view must never fail
-            return None
-
-    def status(self, backend: str) -> dict[str, Any]:
-        state = "loaded" if self.model else ("missing" if self.attempted else "not loaded")
-        path = self._found()
-        data: dict[str, Any] = {
-            "configured": self.name,
-            "state": state,
-            "found": path is not None,
-            "backend": self.model.info.backend if self.model else backend,
-        }
-        known = lookup(self.name)
-        if known is not None:
-            data.update(family=known.family, parameters=known.parameters)
-        if self.model:
-            info = self.model.info
-            data.update(
-                device=info.device,
-                max_input_tokens=info.max_input_tokens,
-                load_seconds=round(info.load_seconds, 3),
-            )
-        if path is not None:
-            if self._disk is None or self._disk[0] != path:
-                self._disk = (path, disk_size(Path(path)))
-            data.update(path=path, size_bytes=self._disk[1], size=human_size(self._disk[1]))
-        if self.error:
-            data["error"] = self.error
-            data["fix"] = self.fix
-        return data
-
-
-def _fix_line(role: str, name: str, exc: Exception) -> str:
-    """What to do about a model that did not load, in one line."""
-    if isinstance(exc, NotConvertedError):
-        return (
-            f"Convert it: python scripts/download_models.py --{role} {name} --ct2 "
-            "(or use DIGEST_BACKEND=torch)."
-        )
-    if isinstance(exc, ModelNotAvailableError):
-        if Path(name).expanduser().is_dir() or not is_hub_id(name):
-            env = "DIGEST_TRANSLATOR" if role == "translator" else "DIGEST_SUMMARIZER"
-            return f"Point {env} at a directory holding a model (config.json, weights, tokenizer)."
-        return (
-            f"On a connected machine: python scripts/download_models.py --{role} {name}; copy the "
-            "model store here and set DIGEST_MODELS_DIR to it."
-        )
-    return (
-        f"Check the files with python scripts/download_models.py --{role} {name} (it verifies "
-        "them), or configure another model."
-    )
+    warnings: list[str]
+    seconds: float = 0.0
 
 
 class DigestService:
@@ -143,10 +73,10 @@ class DigestService:
                         prefix=input_prefix(slot.name),
                     )
                 except ModelNotAvailableError as exc:
-                    slot.error, slot.fix = str(exc), _fix_line(role, slot.name, exc)
+                    slot.error, slot.fix = str(exc), fix_line(role, slot.name, exc)
                 except Exception as exc:  # a broken model must not take the service down
                     slot.error = f"Model '{slot.name}' failed to load: {type(exc).__name__}: {exc}"
-                    slot.fix = _fix_line(role, slot.name, exc)
+                    slot.fix = fix_line(role, slot.name, exc)
                 slot.attempted = True
         return slot.model
 
@@ -169,7 +99,7 @@ class DigestService:
         loaded = self._slots["summarizer"].model is not None
         return [AUTO, EXTRACTIVE, ABSTRACTIVE] if loaded else [AUTO, EXTRACTIVE]
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> ServiceStatus:
         """Per model: configured id/dir, state, found on disk, backend, size, load time, error and
         fix; plus the backend setting, limits and the summary methods available."""
         s = self.settings
@@ -188,13 +118,13 @@ class DigestService:
             summarizer_status = {**summarizer.status(s.backend), "kind": ABSTRACTIVE}
         else:
             summarizer_status = {"configured": EXTRACTIVE, "state": "built-in", "kind": EXTRACTIVE}
-        return {
-            "translator": translator_status,
-            "summarizer": summarizer_status,
-            "backend": s.backend,
-            "limits": {"max_chars": s.max_chars, "max_bullets": MAX_BULLETS},
-            "methods": self.methods(),
-        }
+        return ServiceStatus(
+            translator=translator_status,
+            summarizer=summarizer_status,
+            backend=s.backend,
+            limits={"max_chars": s.max_chars, "max_bullets": MAX_BULLETS},
+            methods=self.methods(),
+        )
 
     def translator_warning(self) -> str:
         """Why there is no English, and how to fix it, in one line."""
@@ -207,28 +137,26 @@ class DigestService:
     def parse(self, text: str) -> Article:
         return parse_article(text, max_chars=self.settings.max_chars)
 
-    def _extractive(self, article: Article, count: int) -> KeyPoints:
-        points = select_key_points(article.sentence_texts, count)
-        return KeyPoints(
-            [article.sentences[p.index].text for p in points], [[p.index] for p in points], EXTRACTIVE
-        )
+    def _extractive(self, article: Article, count: int, warnings: list[str]) -> _Plan:
+        return _Plan(select_key_points(article.sentence_texts, count), EXTRACTIVE, warnings)
 
-    def _key_points(self, article: Article, count: int, method: str, warnings: list[str]) -> KeyPoints:
+    def _key_points(self, article: Article, count: int, method: str) -> _Plan:
         """Abstractive when asked for (or, for "auto", configured) and it works; else extractive."""
         slot = self._slots["summarizer"]
+        warnings: list[str] = []
         if method == EXTRACTIVE or (method == AUTO and not self._wanted(slot)):
-            return self._extractive(article, count)
+            return self._extractive(article, count, warnings)
         if not self._wanted(slot):
             warnings.append(
                 "Abstractive summary requested, but no summariser is configured (set DIGEST_SUMMARIZER "
                 "to a hub id or model directory, e.g. IMISLab/GreekT5-mt5-small-greeksum): showing "
                 "extractive key points."
             )
-            return self._extractive(article, count)
+            return self._extractive(article, count, warnings)
         model = self.summarizer
         if model is None:
             warnings.append(f"Abstractive summary unavailable, showing extractive key points. {slot.error}")
-            return self._extractive(article, count)
+            return self._extractive(article, count, warnings)
         options = {**generation_options(slot.name), **self.summarizer_options}
         try:
             points = abstractive_key_points(model, article.sentence_texts, count, options)
@@ -237,13 +165,13 @@ class DigestService:
                 f"The summariser '{slot.name}' failed ({type(exc).__name__}: {exc}): showing extractive "
                 "key points."
             )
-            return self._extractive(article, count)
+            return self._extractive(article, count, warnings)
         if not points:
             warnings.append(
                 f"The summariser '{slot.name}' produced no usable summary: showing extractive key points."
             )
-            return self._extractive(article, count)
-        return KeyPoints([p.text for p in points], [p.sources for p in points], model.name)
+            return self._extractive(article, count, warnings)
+        return _Plan(points, model.name, warnings)
 
     def translate_options(self) -> dict[str, Any]:
         """generate() options for translating, from the settings (beams, batch, length)."""
@@ -260,9 +188,10 @@ class DigestService:
     def digest(
         self,
         text: str,
+        *,
         bullets: int | None = None,
-        full_translation: bool = False,
         method: str = AUTO,
+        full_translation: bool = False,
     ) -> Digest:
         """Bilingual key points of a Greek article. Raises InputError for unusable input.
 
@@ -274,7 +203,9 @@ class DigestService:
         started = time.perf_counter()
         article = self.parse(text)
         parse_seconds = time.perf_counter() - started
-        (digest,) = self.digest_articles([article], bullets, method, full_translation)
+        (digest,) = self.digest_articles(
+            [article], bullets=bullets, method=method, full_translation=full_translation
+        )
         digest.timings = {
             "parse": round(parse_seconds, 4),
             **digest.timings,
@@ -285,6 +216,7 @@ class DigestService:
     def digest_articles(
         self,
         articles: list[Article],
+        *,
         bullets: int | None = None,
         method: str = AUTO,
         full_translation: bool = False,
@@ -296,79 +228,73 @@ class DigestService:
         """
         method = self._method(method)
         count = max(1, min(int(bullets or self.settings.bullets), MAX_BULLETS))
-        planned: list[tuple[KeyPoints, list[str], float]] = []
+        plans: list[_Plan] = []
         for article in articles:
             started = time.perf_counter()
-            warnings: list[str] = []
-            points = self._key_points(article, count, method, warnings)
-            planned.append((points, warnings, time.perf_counter() - started))
+            plan = self._key_points(article, count, method)
+            plan.seconds = time.perf_counter() - started
+            plans.append(plan)
 
         translator = self.translator
         started = time.perf_counter()
         translations: list[Translation | None] = [None] * len(articles)
-        english: list[list[str | None]] = [[None] * len(p.texts) for p, _, _ in planned]
+        english: list[list[str | None]] = [[None] * len(p.points) for p in plans]
         if translator is not None and full_translation:
             translations = list(translate_articles(translator, articles, **self.translate_options()))
             english = [
-                self._bullets_english(translator, article, points, translation)
-                for article, (points, _, _), translation in zip(articles, planned, translations, strict=True)
+                self._bullets_english(translator, article, plan.points, translation)
+                for article, plan, translation in zip(articles, plans, translations, strict=True)
             ]
         elif translator is not None:
-            pooled = translate_sentences(
-                translator, [t for p, _, _ in planned for t in p.texts], **self.translate_options()
+            pooled = translate_groups(
+                translator, [[p.text for p in plan.points] for plan in plans], **self.translate_options()
             )
-            position = 0
-            for i, (points, _, _) in enumerate(planned):
-                english[i] = list(pooled[position : position + len(points.texts)])
-                position += len(points.texts)
+            english = [list(group) for group in pooled]
         # The pooled translation time, shared among the documents by their number of bullets.
         translate_seconds = time.perf_counter() - started
-        share = translate_seconds / max(1, sum(len(p.texts) for p, _, _ in planned))
+        share = translate_seconds / max(1, sum(len(p.points) for p in plans))
 
         digests: list[Digest] = []
-        for article, (points, warnings, summarize_seconds), en, translation in zip(
-            articles, planned, english, translations, strict=True
-        ):
+        for article, plan, en, translation in zip(articles, plans, english, translations, strict=True):
             if translator is None:
-                warnings.append(self.translator_warning())
+                plan.warnings.append(self.translator_warning())
             timings = {
-                "summarize": round(summarize_seconds, 4),
-                "translate": round(share * len(points.texts), 4),
+                "summarize": round(plan.seconds, 4),
+                "translate": round(share * len(plan.points), 4),
             }
             timings["total"] = round(sum(timings.values()), 4)
             digests.append(
                 Digest(
-                    bullets=[
-                        Bullet(el, e, src)
-                        for el, e, src in zip(points.texts, en, points.sources, strict=True)
-                    ],
+                    bullets=[Bullet(p.text, e, p.sources) for p, e in zip(plan.points, en, strict=True)],
                     sentences=article.sentence_texts,
                     paragraphs=[s.paragraph for s in article.sentences],
                     models={
                         "translator": translator.name if translator else None,
-                        "summarizer": points.summarizer,
+                        "summarizer": plan.summarizer,
                     },
                     timings=timings,
-                    warnings=warnings,
+                    warnings=plan.warnings,
                     translation=translation.text if translation else None,
                 )
             )
         return digests
 
     def _bullets_english(
-        self, translator: Seq2SeqModel, article: Article, points: KeyPoints, translation: Translation
+        self, translator: Seq2SeqModel, article: Article, points: list[KeyPoint], translation: Translation
     ) -> list[str | None]:
         """English of each bullet: a bullet that is an article sentence (always so for extractive)
         reuses the full translation; the others are translated in one call."""
         by_sentence = [en for _, en in translation.sentences]
         english: list[str | None] = [
-            by_sentence[src[0]] if len(src) == 1 and article.sentences[src[0]].text == el else None
-            for el, src in zip(points.texts, points.sources, strict=True)
+            by_sentence[p.sources[0]]
+            if len(p.sources) == 1 and article.sentences[p.sources[0]].text == p.text
+            else None
+            for p in points
         ]
         todo = [i for i, en in enumerate(english) if en is None]
         if todo:
             done = translate_sentences(
-                translator, [points.texts[i] for i in todo], **self.translate_options()
+                translator, [points[i].text for i in todo], **self.translate_options()
             )
             for i, en in zip(todo, done, strict=True):
                 english[i] = en
@@ -381,3 +307,11 @@ class DigestService:
         if translator is None:
             raise UnavailableError(self.translator_warning())
         return translate_article(translator, article, **self.translate_options())
+
+    def translate_articles(self, articles: list[Article]) -> list[Translation]:
+        """Many parsed articles Greek→English in ONE generate() call (the batch job's path).
+        Raises UnavailableError without a translator."""
+        translator = self.translator
+        if translator is None:
+            raise UnavailableError(self.translator_warning())
+        return translate_articles(translator, articles, **self.translate_options())

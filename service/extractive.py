@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import re
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 
+from service.digest import KeyPoint
 from service.text import fold_greek
 
 # Function words of Greek news prose, accent-free lower case (as produced by fold_greek).
@@ -49,14 +49,6 @@ def content_tokens(text: str) -> list[str]:
     words = [w for w in (fold_greek(t) for t in _WORD.findall(text)) if w not in GREEK_STOPWORDS]
     words = [w for w in words if len(w) > 1 and not w.isdigit()]
     return _stemmer().stemWords(words)
-
-
-@dataclass(frozen=True)
-class KeyPoint:
-    """A chosen sentence: its index in the article and how central it scored."""
-
-    index: int
-    score: float
 
 
 def default_bullet_count(n_sentences: int, requested: int) -> int:
@@ -103,7 +95,7 @@ def select_key_points(
     diversity: float = 0.3,
     min_words: int = 4,
 ) -> list[KeyPoint]:
-    """The `n` most central, non-redundant sentences, in article order.
+    """The `n` most central, non-redundant sentences, in article order (each its own source).
 
     lead_weight: strength of the news lead bias (0 = none); diversity: MMR trade-off
     (0 = pure centrality, 1 = pure novelty); sentences shorter than `min_words` are only
@@ -134,4 +126,4 @@ def select_key_points(
         best = max(candidates, key=mmr)
         chosen.append(best)
         candidates.remove(best)
-    return [KeyPoint(index=i, score=float(score[i])) for i in sorted(chosen)]
+    return [KeyPoint(sentences[i], [i]) for i in sorted(chosen)]

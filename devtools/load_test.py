@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             translator = args.translator
             if not translator:
-                from models.tiny import build_tiny_marian
+                from devtools.tiny_models import build_tiny_marian
 
                 translator = str(build_tiny_marian(Path(tmp) / "translator"))
             env = {"DIGEST_TRANSLATOR": translator, "DIGEST_QUEUE_SIZE": str(args.queue_size)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.summarize import content_tokens, default_bullet_count, select_key_points
+from service.extractive import content_tokens, default_bullet_count, select_key_points
 from service.text import parse_article
 
 
@@ -16,7 +16,7 @@ def test_returns_n_sentences_in_article_order(sample_texts: dict[str, str]) -> N
     for text in sample_texts.values():
         sentences = parse_article(text).sentence_texts
         points = select_key_points(sentences, 4)
-        indices = [p.index for p in points]
+        indices = [p.sources[0] for p in points]
         assert len(indices) == 4
         assert indices == sorted(indices)
         assert len(set(indices)) == 4
@@ -26,7 +26,7 @@ def test_returns_n_sentences_in_article_order(sample_texts: dict[str, str]) -> N
 def test_lead_sentence_is_chosen_for_news(sample_texts: dict[str, str]) -> None:
     for text in sample_texts.values():
         sentences = parse_article(text).sentence_texts
-        assert select_key_points(sentences, 3)[0].index == 0
+        assert select_key_points(sentences, 3)[0].sources[0] == 0
 
 
 def test_central_sentence_beats_off_topic_one() -> None:
@@ -38,7 +38,7 @@ def test_central_sentence_beats_off_topic_one() -> None:
         "Ένας ποδοσφαιρικός αγώνας αναβλήθηκε λόγω βροχής.",
         "Η κυβέρνηση εκτιμά ότι τα μέτρα θα μειώσουν την ακρίβεια.",
     ]
-    chosen = {p.index for p in select_key_points(sentences, 3, lead_weight=0.0, diversity=0.0)}
+    chosen = {p.sources[0] for p in select_key_points(sentences, 3, lead_weight=0.0, diversity=0.0)}
     assert 1 not in chosen and 4 not in chosen
 
 
@@ -49,7 +49,7 @@ def test_redundancy_control_skips_near_duplicates() -> None:
         "Συζήτησαν για την ενέργεια, τη μετανάστευση και την άμυνα της Ευρώπης.",
         "Η συνάντηση διήρκεσε δύο ώρες στο προεδρικό μέγαρο.",
     ]
-    chosen = [p.index for p in select_key_points(sentences, 2, diversity=0.5)]
+    chosen = [p.sources[0] for p in select_key_points(sentences, 2, diversity=0.5)]
     assert not {0, 1} <= set(chosen)
 
 
@@ -58,7 +58,7 @@ def test_short_articles_get_fewer_bullets() -> None:
     assert default_bullet_count(4, 5) == 2
     assert default_bullet_count(30, 5) == 5
     only = ["Μία μόνο πρόταση για όλο το άρθρο σήμερα."]
-    assert [p.index for p in select_key_points(only, 5)] == [0]
+    assert [p.sources[0] for p in select_key_points(only, 5)] == [0]
     assert select_key_points([], 5) == []
 
 

@@ -1,0 +1,1 @@
+"""Development tools (tiny random-weight models, load test): not shipped in the wheel."""
