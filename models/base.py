@@ -12,6 +12,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 # Boundaries to split an over-long input at, strongest first: sentence ends (incl. Greek ';'),
 # then ano teleia / colon / semicolon, then commas.
@@ -99,6 +100,9 @@ class Seq2SeqModel(ABC):
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # generate() options the model always wants (the registry's, set by load_seq2seq);
+        # the caller's options win over them.
+        self.generation: dict[str, Any] = {}
 
     @property
     def name(self) -> str:
@@ -129,9 +133,17 @@ class Seq2SeqModel(ABC):
     ) -> list[str]:
         """One output per input, in input order.
 
+        `options` go on top of the model's own `generation` options (the registry's).
         Inputs over the model's limit are split into pieces that fit and their outputs joined
         with a space. Pieces are sorted by length and batched so padding stays small.
         """
+        options = {**self.generation, **options}
+        if max_new_tokens is None:
+            max_new_tokens = options.pop("max_new_tokens", None)
+        if num_beams is None:
+            num_beams = options.pop("num_beams", None)
+        options.pop("max_new_tokens", None)
+        options.pop("num_beams", None)
         limit = self.max_input_tokens
         pieces: list[str] = []
         owner: list[int] = []

@@ -16,6 +16,7 @@ from pathlib import Path
 from models.base import Seq2SeqModel
 from models.errors import ModelNotAvailableError
 from models.locate import locate_model
+from models.registry import generation_options, input_prefix
 
 BACKENDS = ("auto", "torch", "ct2")
 
@@ -49,14 +50,30 @@ def load_seq2seq(
     *,
     backend: str = "auto",
     device: str | None = None,
-    prefix: str = "",
+    prefix: str | None = None,
     store: Path | None = None,
     compute_type: str | None = None,
 ) -> Seq2SeqModel:
     """Load `name_or_path` (hub id or directory). Raises ModelNotAvailableError when missing.
 
-    `compute_type` applies to CTranslate2 only (default: int8 on CPU, int8_float16 on CUDA).
+    The registry's input prefix (unless `prefix` is given) and generation options for the model
+    are applied by the returned model itself. `compute_type` applies to CTranslate2 only
+    (default: int8 on CPU, int8_float16 on CUDA).
     """
+    model = _load(name_or_path, backend, device, input_prefix(name_or_path) if prefix is None else prefix,
+                  store, compute_type)
+    model.generation = generation_options(name_or_path)
+    return model
+
+
+def _load(
+    name_or_path: str,
+    backend: str,
+    device: str | None,
+    prefix: str,
+    store: Path | None,
+    compute_type: str | None,
+) -> Seq2SeqModel:
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     from models.convert import ct2_candidates, find_ct2_model

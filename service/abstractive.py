@@ -19,8 +19,8 @@ from service.digest import KeyPoint
 from service.extractive import content_tokens
 from service.text import split_sentences
 
-# Sensible defaults for news summarisation; the registry's per-model options and the caller's
-# options override them.
+# Sensible defaults for news summarisation; the registry's per-model options (model.generation,
+# set by load_seq2seq) and the caller's options override them.
 GENERATION_DEFAULTS: dict[str, Any] = {"num_beams": 4, "no_repeat_ngram_size": 3, "max_new_tokens": 128}
 # Chunks are generated a few at a time: 4 beams × 512 input tokens is plenty of memory per batch.
 BATCH_SIZE = 4
@@ -181,7 +181,7 @@ def abstractive_key_points(
     summaries = model.generate(
         [" ".join(sentences[i] for i in chunk) for chunk in chunks],
         batch_size=BATCH_SIZE,
-        **{**GENERATION_DEFAULTS, **(options or {})},
+        **{**GENERATION_DEFAULTS, **model.generation, **(options or {})},  # registry's over defaults
     )
     per_chunk = [summary_sentences(s) for s in summaries]
     # Dedupe across chunks before capping, so a repeated point does not take a later one's place.

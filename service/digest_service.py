@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
-from models.registry import generation_options, input_prefix
 from service.abstractive import abstractive_key_points
 from service.config import ABSTRACTIVE, AUTO, EXTRACTIVE, MAX_BULLETS, METHODS, NO_MODEL, Settings
 from service.digest import Bullet, Digest, KeyPoint
@@ -70,7 +69,6 @@ class DigestService:
                         slot.name,
                         backend=self.settings.backend,
                         device=self.settings.device,
-                        prefix=input_prefix(slot.name),
                     )
                 except ModelNotAvailableError as exc:
                     slot.error, slot.fix = str(exc), fix_line(role, slot.name, exc)
@@ -157,7 +155,7 @@ class DigestService:
         if model is None:
             warnings.append(f"Abstractive summary unavailable, showing extractive key points. {slot.error}")
             return self._extractive(article, count, warnings)
-        options = {**generation_options(slot.name), **self.summarizer_options}
+        options = dict(self.summarizer_options)  # the registry's options come with the model
         try:
             points = abstractive_key_points(model, article.sentence_texts, count, options)
         except Exception as exc:  # e.g. an option the backend does not support, out of memory
