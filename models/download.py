@@ -316,7 +316,7 @@ def prepare_models(
     Fails in seconds, before any slow check, when something must be downloaded and cannot be.
     """
     if not wanted:
-        raise PrepareError("nothing to prepare: give --translator, --summarizer or --all")
+        raise ValueError("nothing to prepare: give --translator, --summarizer or --all")
     problem = network_problem([name for _, name in wanted if needs_network(name, store, refresh)])
     if problem:
         raise PrepareError(problem)

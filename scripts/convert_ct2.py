@@ -14,8 +14,11 @@ import argparse
 import sys
 from pathlib import Path
 
+if __name__ == "__main__":  # runnable from a checkout that is not pip-installed
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from models.convert import DEFAULT_QUANTIZATION, QUANTIZATIONS, convert_to_ct2
-from models.errors import ModelNotAvailableError
+from service.errors import run_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,16 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        out = convert_to_ct2(args.model, args.out, args.quantization, args.force, store=args.models_dir)
-    except ModelNotAvailableError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    except (FileExistsError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(out)
-    return 0
+
+    def convert() -> None:
+        print(convert_to_ct2(args.model, args.out, args.quantization, args.force, store=args.models_dir))
+
+    return run_command(convert)  # 2: bad arguments or the output exists; 3: model not available
 
 
 if __name__ == "__main__":

@@ -6,8 +6,9 @@
     python scripts/download_models.py --all --dir /data/model-store
     python scripts/download_models.py --list                # the known models
 
-With HF_HUB_OFFLINE=1 and a prepared store it only checks the files. The library functions live in
-models/download.py; this is the command line over them.
+With HF_HUB_OFFLINE=1 and a prepared store it only checks the files. Exit status: 0 done,
+2 bad arguments, 3 a model could not be prepared (missing, unreachable, broken), 130 interrupted.
+The library functions live in models/download.py; this is the command line over them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from models.registry import (
     models_for,
     registry_table,
 )
+from service.errors import UnavailableError, run_command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,17 +100,19 @@ def main(argv: list[str] | None = None) -> int:
             "Any other seq2seq hub id or model directory works too."
         )
         return 0
-    try:
-        return run(args, log=print)
-    except PrepareError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted; run again to resume the download", file=sys.stderr)
-        return 130
-    except Exception as exc:  # one line, never a traceback, even for the unexpected
-        print(f"error: unexpected failure: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+
+    def prepare() -> int:
+        try:
+            return run(args, log=print)
+        except PrepareError as exc:  # missing, unreachable, broken or unconvertible: exit 3
+            raise UnavailableError(str(exc)) from None
+        except (KeyboardInterrupt, ValueError, OSError):
+            raise
+        except Exception as exc:  # one line, never a traceback, even for the unexpected
+            print(f"error: unexpected failure: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+
+    return run_command(prepare, interrupted="error: interrupted; run again to resume the download")
 
 
 if __name__ == "__main__":

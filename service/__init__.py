@@ -3,10 +3,18 @@
 The front door: callers (CLI, batch job, web app, scripts) import these names from `service`.
 """
 
-from service.config import MAX_BULLETS, METHODS, Settings, add_model_flags, settings_from_args, with_overrides
+from service.config import (
+    MAX_BULLETS,
+    METHODS,
+    Settings,
+    add_model_flags,
+    int_env,
+    settings_from_args,
+    with_overrides,
+)
 from service.digest import Bullet, Digest, KeyPoint
 from service.digest_service import DigestService
-from service.errors import InputError, UnavailableError
+from service.errors import InputError, UnavailableError, UsageError, run_command
 from service.model_slots import ServiceStatus
 from service.translate import Translation
 
@@ -22,7 +30,10 @@ __all__ = [
     "Settings",
     "Translation",
     "UnavailableError",
+    "UsageError",
     "add_model_flags",
+    "int_env",
+    "run_command",
     "settings_from_args",
     "with_overrides",
 ]

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from service import (
+    METHODS,
     Digest,
     DigestService,
     InputError,
@@ -43,7 +44,8 @@ from service import (
 )
 from service.batch_input import Record, open_input, unique_ids
 from service.batch_log import ResultLog, write_atomic
-from service.errors import UsageError
+from service.config import AUTO
+from service.errors import UsageError, run_command
 from service.text import Article
 
 MODES = ("translate", "digest")
@@ -67,6 +69,8 @@ class BatchJob:
     service: DigestService
     mode: str = "translate"
     bullets: int | None = None
+    method: str = AUTO  # digest mode: how key points are chosen, as `python -m service digest --method`
+    full_translation: bool = False  # digest mode: also translate the whole article (--full)
 
     def _parse(self, records: list[Record]) -> tuple[list[Outcome], list[tuple[Outcome, Article]]]:
         outcomes = [Outcome(r, error=r.error) for r in records]
@@ -108,10 +112,14 @@ class BatchJob:
     def _digest(self, parsed: list[tuple[Outcome, Article]]) -> None:
         """Key points per article, by the service's own rules (extractive or abstractive, with its
         fallbacks and warnings), and the English of all the group's bullets from one generate()."""
-        digests = self.service.digest_articles([a for _, a in parsed], bullets=self.bullets)
-        for (outcome, _), digest in zip(parsed, digests, strict=True):
+        digests = self.service.digest_articles(
+            [a for _, a in parsed], bullets=self.bullets, method=self.method,
+            full_translation=self.full_translation,
+        )
+        for (outcome, article), digest in zip(parsed, digests, strict=True):
             outcome.result = digest
-            outcome.sentences = sum(b.en is not None for b in digest.bullets)
+            translated = sum(b.en is not None for b in digest.bullets)
+            outcome.sentences = len(article.sentences) if digest.translation is not None else translated
 
 
 def to_record(outcome: Outcome, mode: str) -> dict[str, Any]:
@@ -221,7 +229,8 @@ def run(args: argparse.Namespace) -> int:
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
 
-        job = BatchJob(service, mode=args.mode, bullets=args.bullets)
+        job = BatchJob(service, mode=args.mode, bullets=args.bullets, method=args.method,
+                       full_translation=args.full)
         counts = JobCounts()
         with tqdm(total=source.total, unit="doc", desc=args.mode, file=sys.stderr,
                   disable=args.quiet, dynamic_ncols=True) as bar:
@@ -256,6 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mode", choices=MODES, default="translate",
                         help="translate: whole article Greek→English; digest: bilingual bullets")
     parser.add_argument("--bullets", "-n", type=int, help="bullets per digest (default 5)")
+    parser.add_argument("--method", choices=METHODS, default=AUTO,
+                        help="digest mode: key points abstractive when a summariser is configured "
+                        "(auto), or force one")
+    parser.add_argument("--full", action="store_true",
+                        help="digest mode: also translate the whole article into each digest")
     parser.add_argument("--field", default="text", help="JSONL/CSV field holding the article (default text)")
     parser.add_argument("--id-field", default="id", help="JSONL/CSV field holding the id (default id; "
                         "else line-N)")
@@ -275,20 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # exits 2 with a usage line on bad flags
-    try:
-        return run(args)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except UnavailableError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    except OSError as exc:  # e.g. the disk filled up: say so in one line, the job can resume
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: run the same command again to resume", file=sys.stderr)
-        return 130
+    # A full disk (OSError) is one line too: the job can resume.
+    return run_command(lambda: run(args), interrupted="interrupted: run the same command again to resume")
 
 
 if __name__ == "__main__":

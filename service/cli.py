@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from service.config import METHODS, add_model_flags, settings_from_args
-from service.errors import InputError, UnavailableError
+from service.config import METHODS, Settings, add_model_flags, int_env, settings_from_args
+from service.errors import InputError, run_command
 from service.text import decode_text
 
 
@@ -28,7 +28,11 @@ def read_input(source: str) -> str:
 def cmd_sentences(args: argparse.Namespace) -> None:
     from service.text import parse_article
 
-    article = parse_article(read_input(args.file), max_chars=settings_from_args(args).max_chars)
+    # Only the length limit matters here: a bad DIGEST_BACKEND (or model setting) it never uses
+    # must not stop it.
+    chars = args.max_chars if args.max_chars is not None else int_env("DIGEST_MAX_CHARS", Settings.max_chars)
+    limit = Settings(max_chars=chars).max_chars  # checked like every other setting
+    article = parse_article(read_input(args.file), max_chars=limit)
     for sentence in article.sentences:
         print(sentence.text)
 
@@ -87,14 +91,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        args.func(args)
-    except ValueError as exc:  # unusable input (InputError) or a bad setting
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except UnavailableError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    return run_command(lambda: args.func(args))

@@ -25,14 +25,19 @@ def with_overrides(settings: T, overrides: dict[str, object]) -> T:
     return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def _int_env(name: str, default: int) -> int:
+def int_env(name: str, default: int, minimum: int | None = None) -> int:
+    """The integer in environment variable `name` (`default` when unset); ValueError, one line, when
+    it is not an integer or is below `minimum`."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,8 @@ class Settings:
             summarizer=os.environ.get("DIGEST_SUMMARIZER") or EXTRACTIVE,
             backend=os.environ.get("DIGEST_BACKEND") or "auto",
             device=os.environ.get("DIGEST_DEVICE") or None,
-            max_chars=_int_env("DIGEST_MAX_CHARS", cls.max_chars),
-            bullets=_int_env("DIGEST_BULLETS", cls.bullets),
+            max_chars=int_env("DIGEST_MAX_CHARS", cls.max_chars),
+            bullets=int_env("DIGEST_BULLETS", cls.bullets),
         )
         return with_overrides(env, overrides)
 

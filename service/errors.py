@@ -1,4 +1,14 @@
-"""Errors the service reports to people: one clear line each, never a traceback."""
+"""Errors the service reports to people: one clear line each, never a traceback; and the one
+mapping from those errors to a command's exit status, shared by every command-line entry point."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from models.errors import ModelNotAvailableError
+
+USAGE, UNAVAILABLE, INTERRUPTED = 2, 3, 130  # exit statuses: bad input or setting, missing model, Ctrl-C
 
 
 class InputError(ValueError):
@@ -11,3 +21,28 @@ class UnavailableError(RuntimeError):
 
 class UsageError(Exception):
     """A command cannot run as given (bad INPUT, OUT in use…): one line, exit status 2."""
+
+
+def error_line(exc: BaseException) -> str:
+    """One line for the person: an OSError as 'reason: file', anything else as its message."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename or ''}".rstrip(": ")
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def run_command(work: Callable[[], int | None], *, interrupted: str | None = None) -> int:
+    """Run a command's work and turn the errors people can act on into one stderr line and an exit
+    status: 2 for unusable input, a bad setting or a file problem, 3 for a missing model, 130 for
+    Ctrl-C (after printing `interrupted`). Anything else is a bug and keeps its traceback."""
+    try:
+        return work() or 0
+    except KeyboardInterrupt:
+        if interrupted:
+            print(interrupted, file=sys.stderr)
+        return INTERRUPTED
+    except (UnavailableError, ModelNotAvailableError) as exc:
+        print(f"error: {error_line(exc)}", file=sys.stderr)
+        return UNAVAILABLE
+    except (UsageError, ValueError, OSError) as exc:
+        print(f"error: {error_line(exc)}", file=sys.stderr)
+        return USAGE

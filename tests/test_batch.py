@@ -393,6 +393,17 @@ def test_digest_with_a_summariser_goes_through_the_service(run_batch, tiny_model
     assert result["bullets"][0]["en"]
 
 
+def test_digest_mode_takes_method_and_full_like_the_cli(run_batch, tiny_models, tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": GREEK}])
+    out = tmp_path / "out.jsonl"
+    code, _ = run_batch(str(source), "-o", str(out), "--mode", "digest", "--bullets", "1", "--full",
+                        "--method", "extractive", "--summarizer", str(tiny_models["summarizer"]))
+    assert code == 0
+    result = read_out(out)[0]["result"]
+    assert result["models"]["summarizer"] == "extractive" and not result["warnings"]  # forced
+    assert result["translation"]  # the whole article, as with `python -m service digest --full`
+
+
 def test_bad_model_setting_stops_before_any_record(run_batch, tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": GREEK}])
     out = tmp_path / "out.jsonl"

@@ -92,15 +92,21 @@ def test_missing_file_is_clear() -> None:
 
 
 @pytest.mark.parametrize(
-    ("env", "needle"),
+    ("command", "env", "needle"),
     [
-        ({"DIGEST_MAX_CHARS": "abc"}, "DIGEST_MAX_CHARS must be an integer"),
-        ({"DIGEST_MAX_CHARS": "0"}, "max_chars must be at least 1"),
-        ({"DIGEST_BACKEND": "gpu"}, "backend must be one of auto, torch, ct2"),
+        ("sentences", {"DIGEST_MAX_CHARS": "abc"}, "DIGEST_MAX_CHARS must be an integer"),
+        ("sentences", {"DIGEST_MAX_CHARS": "0"}, "max_chars must be at least 1"),
+        ("digest", {"DIGEST_BACKEND": "gpu"}, "backend must be one of auto, torch, ct2"),
     ],
 )
-def test_bad_setting_is_a_usage_error(env: dict[str, str], needle: str) -> None:
-    result = run_cli("sentences", str(PUTIN_KIM), env=env)
+def test_bad_setting_is_a_usage_error(command: str, env: dict[str, str], needle: str) -> None:
+    result = run_cli(command, str(PUTIN_KIM), env=env)
     err = result.stderr.decode()
     assert result.returncode == 2, err
     assert err.startswith("error: ") and needle in err and err.count("\n") == 1, err
+
+
+def test_sentences_ignores_model_settings_it_never_uses() -> None:
+    result = run_cli("sentences", str(PUTIN_KIM), env={"DIGEST_BACKEND": "gpu", "DIGEST_TRANSLATOR": "x/y"})
+    assert result.returncode == 0, result.stderr.decode()
+    assert len(result.stdout.decode().splitlines()) > 3

@@ -125,7 +125,7 @@ def test_truncated_weights_are_reported(prepared_store: Path, monkeypatch, capsy
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     weights = prepared_store / store_name(DEFAULT_TRANSLATOR) / "model.safetensors"
     weights.write_bytes(weights.read_bytes()[:-100])
-    assert download_models.main(["--dir", str(prepared_store)]) == 1
+    assert download_models.main(["--dir", str(prepared_store)]) == 3
     err = capsys.readouterr().err
     assert "truncated" in err and err.count("\n") == 1
 
@@ -156,7 +156,7 @@ def test_ct2_conversion_is_wired_to_models_convert(prepared_store: Path, monkeyp
 
 def test_a_mistyped_path_is_named_not_blamed_on_the_network(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    assert download_models.main(["--dir", str(tmp_path / "store"), "--translator", "./typo"]) == 1
+    assert download_models.main(["--dir", str(tmp_path / "store"), "--translator", "./typo"]) == 3
     err = capsys.readouterr().err
     assert "neither a directory nor a hub id" in err and "HF_HUB_OFFLINE" not in err
 
@@ -181,7 +181,7 @@ def test_list_prints_the_registry(capsys) -> None:
 def test_a_directory_that_is_not_a_model_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     (tmp_path / "empty").mkdir()
-    assert download_models.main(["--dir", str(tmp_path / "s"), "--translator", str(tmp_path / "empty")]) == 1
+    assert download_models.main(["--dir", str(tmp_path / "s"), "--translator", str(tmp_path / "empty")]) == 3
     assert "does not hold a complete model" in capsys.readouterr().err
 
 

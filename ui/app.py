@@ -18,8 +18,16 @@ from typing import Any
 import gradio as gr
 from starlette.middleware import Middleware
 
-from service import MAX_BULLETS, METHODS, DigestService, add_model_flags, settings_from_args
-from ui.config import ConfigError, UiSettings, max_request_bytes
+from service import (
+    MAX_BULLETS,
+    METHODS,
+    DigestService,
+    UsageError,
+    add_model_flags,
+    run_command,
+    settings_from_args,
+)
+from ui.config import UiSettings, max_request_bytes
 from ui.endpoints import Endpoints
 from ui.limits import BodySizeLimit
 from ui.render import placeholder_html
@@ -178,17 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up checks
-    try:
-        ui = UiSettings.from_env(host=args.host, port=args.port, share=args.share or None)
-        settings = settings_from_args(args)
-    except (ConfigError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
+def serve(args: argparse.Namespace) -> None:
+    """Load the models once, then serve until stopped. Raises ValueError for a bad setting."""
+    ui = UiSettings.from_env(host=args.host, port=args.port, share=args.share or None)
+    settings = settings_from_args(args)
     log.info("loading models (translator: %s, summariser: %s)…", settings.translator, settings.summarizer)
     service = DigestService(settings).load()  # once per process, before the first request
     status = service.status().to_dict()
@@ -201,8 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         launch(demo, service, ui)
     except OSError as exc:  # port taken, address not available
-        print(f"error: cannot serve on {ui.host}:{ui.port}: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    return 0
+        raise UsageError(f"cannot serve on {ui.host}:{ui.port}: {exc}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # gradio's own start-up checks
+    return run_command(lambda: serve(args))  # 2: a bad setting or the port taken; 130: Ctrl-C

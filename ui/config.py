@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from service import with_overrides
+from service import int_env, with_overrides
 
 LOOPBACK = "127.0.0.1"
 MiB = 1024 * 1024
@@ -17,19 +17,6 @@ MiB = 1024 * 1024
 
 class ConfigError(ValueError):
     """A setting cannot be used; the message says which one and why (one line)."""
-
-
-def _int_env(name: str, default: int, minimum: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    return value
 
 
 def _pair(text: str, where: str) -> tuple[str, str]:
@@ -76,9 +63,9 @@ class UiSettings:
         """DIGEST_HOST, DIGEST_PORT, DIGEST_QUEUE_SIZE, DIGEST_CONCURRENCY, DIGEST_AUTH(_FILE)."""
         env = cls(
             host=os.environ.get("DIGEST_HOST", "").strip() or LOOPBACK,
-            port=_int_env("DIGEST_PORT", cls.port, 1),
-            queue_size=_int_env("DIGEST_QUEUE_SIZE", cls.queue_size, 1),
-            concurrency=_int_env("DIGEST_CONCURRENCY", cls.concurrency, 1),
+            port=int_env("DIGEST_PORT", cls.port, 1),
+            queue_size=int_env("DIGEST_QUEUE_SIZE", cls.queue_size, 1),
+            concurrency=int_env("DIGEST_CONCURRENCY", cls.concurrency, 1),
             auth=parse_auth(os.environ.get("DIGEST_AUTH"), os.environ.get("DIGEST_AUTH_FILE")),
         )
         return with_overrides(env, overrides)
