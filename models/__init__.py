@@ -3,15 +3,16 @@
 from models.base import ModelInfo, Seq2SeqModel, split_to_fit
 from models.errors import ModelNotAvailableError
 from models.loader import BACKENDS, load_seq2seq
-from models.locate import locate_model, models_dir
+from models.locate import locate_model
+from models.store import DEFAULT_MODELS_DIR
 
 __all__ = [
     "BACKENDS",
+    "DEFAULT_MODELS_DIR",
     "ModelInfo",
     "ModelNotAvailableError",
     "Seq2SeqModel",
     "load_seq2seq",
     "locate_model",
-    "models_dir",
     "split_to_fit",
 ]

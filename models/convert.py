@@ -4,9 +4,7 @@ The converted directory is self-contained: CTranslate2's model.bin and vocabular
 tokenizer, generation_config.json, and ct2_model.json naming the source. It is written to a
 temporary directory and renamed into place, so a half-written conversion is never picked up.
 
-Where converted models live (what `load_seq2seq(backend="auto")` looks for):
-  hub id `org/name`  →  $DIGEST_MODELS_DIR/org--name-ct2-int8
-  directory `dir`    →  dir-ct2-int8 (beside it)
+Where converted models live (what `load_seq2seq(backend="auto")` looks for) is models/store.py.
 """
 
 from __future__ import annotations
@@ -17,47 +15,15 @@ import shutil
 import time
 from pathlib import Path
 
-from models.ct2_backend import METADATA_FILE, is_ct2_model, read_metadata
-from models.locate import is_hub_id, locate_model, models_dir, store_name
-
-QUANTIZATIONS = (
-    "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32",
+from models.locate import locate_model
+from models.store import (
+    DEFAULT_QUANTIZATION,
+    METADATA_FILE,
+    QUANTIZATIONS,
+    converted_dir,
+    is_ct2_model,
+    read_metadata,
 )
-DEFAULT_QUANTIZATION = "int8"
-
-
-def _is_directory_name(name_or_path: str) -> bool:
-    """A directory (existing or not) rather than a hub id `org/name` (as models.locate decides)."""
-    return Path(name_or_path).expanduser().is_dir() or not is_hub_id(name_or_path)
-
-
-def converted_dir(
-    name_or_path: str, quantization: str = DEFAULT_QUANTIZATION, store: Path | None = None
-) -> Path:
-    """Where the CTranslate2 conversion of `name_or_path` goes by default."""
-    suffix = f"-ct2-{quantization}"
-    if _is_directory_name(name_or_path):
-        directory = Path(name_or_path).expanduser()
-        return directory.with_name(directory.name + suffix)
-    return (store or models_dir()) / (store_name(name_or_path) + suffix)
-
-
-def ct2_candidates(name_or_path: str, store: Path | None = None) -> list[Path]:
-    """Directories that may hold a conversion of `name_or_path`, most wanted first."""
-    if _is_directory_name(name_or_path):
-        directory = Path(name_or_path).expanduser()
-        base, found = directory.parent, directory.name
-        if is_ct2_model(directory):
-            return [directory]
-    else:
-        base, found = (store or models_dir()), store_name(name_or_path)
-    suffixes = ["-ct2-int8", "-ct2"] + [f"-ct2-{q}" for q in QUANTIZATIONS if q != "int8"]
-    return [base / (found + suffix) for suffix in suffixes]
-
-
-def find_ct2_model(name_or_path: str, store: Path | None = None) -> Path | None:
-    """The first existing CTranslate2 conversion of `name_or_path`, or None."""
-    return next((p for p in ct2_candidates(name_or_path, store) if is_ct2_model(p)), None)
 
 
 def _save_generation_config(source: Path, out: Path) -> None:

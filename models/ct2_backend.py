@@ -24,32 +24,13 @@ from typing import Any
 from models.base import ModelInfo, Seq2SeqModel, input_limit
 from models.ct2_options import GenerationDefaults, ct2_options
 from models.microbatch import DEFAULT_BATCH_WINDOW_S, MicroBatcher
+from models.store import read_metadata
 
-METADATA_FILE = "ct2_model.json"  # written by models.convert: source model, quantization, limits
 VOCABULARY_FILES = ("target_vocabulary.json", "shared_vocabulary.json", "target_vocabulary.txt",
                     "shared_vocabulary.txt")
-THREADS_ENV = "DIGEST_CT2_THREADS"
-COMPUTE_TYPE_ENV = "DIGEST_CT2_COMPUTE_TYPE"
-BATCH_WINDOW_ENV = "DIGEST_CT2_BATCH_WINDOW_MS"  # 0 disables the micro-batcher
-
-def is_ct2_model(path: Path) -> bool:
-    """Is `path` a CTranslate2 model directory (rather than a transformers one)?"""
-    return (Path(path) / "model.bin").is_file()
-
-
-def read_metadata(path: Path) -> dict[str, Any]:
-    """The conversion metadata (empty for a CTranslate2 directory converted elsewhere)."""
-    file = Path(path) / METADATA_FILE
-    if not file.is_file():
-        return {}
-    return json.loads(file.read_text(encoding="utf-8"))
-
 
 def default_threads() -> int:
-    """CPU threads for one translation: $DIGEST_CT2_THREADS, else the CPUs this process may use."""
-    raw = os.environ.get(THREADS_ENV, "").strip()
-    if raw:
-        return max(1, int(raw))
+    """CPU threads for one translation: the CPUs this process may use."""
     affinity = getattr(os, "sched_getaffinity", None)
     return len(affinity(0)) if affinity else os.cpu_count() or 1
 
@@ -66,7 +47,6 @@ def pick_compute_type(device: str, requested: str | None = None) -> str:
     """int8 on CPU; int8 weights with float16 activations (else float16) on CUDA."""
     import ctranslate2
 
-    requested = requested or os.environ.get(COMPUTE_TYPE_ENV, "").strip() or None
     if requested:
         return requested
     supported = ctranslate2.get_supported_compute_types(device)
@@ -125,8 +105,7 @@ class CT2Seq2Seq(Seq2SeqModel):
 
 
         if batch_window_s is None:
-            raw = os.environ.get(BATCH_WINDOW_ENV, "").strip()
-            batch_window_s = float(raw) / 1000 if raw else DEFAULT_BATCH_WINDOW_S
+            batch_window_s = DEFAULT_BATCH_WINDOW_S
         self.batcher: MicroBatcher | None = None
         if batch_window_s > 0:
             self.batcher = MicroBatcher(self._translate, window_s=batch_window_s)

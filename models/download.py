@@ -21,19 +21,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.convert import convert_to_ct2, converted_dir
-from models.ct2_backend import read_metadata
-from models.locate import (
-    disk_size,
-    from_hf_cache,
-    hub_reachable,
-    human_size,
+from models.convert import convert_to_ct2
+from models.locate import disk_size, from_hf_cache, hub_reachable, human_size, is_offline
+from models.store import (
+    TOKENIZER_FILES,
+    converted_dir,
+    is_complete_ct2_model,
+    is_complete_model,
     is_hub_id,
-    is_offline,
+    read_metadata,
     store_name,
-)
-from models.registry import (
-    lookup,
+    weight_files,
 )
 
 Log = Callable[[str], None]
@@ -41,22 +39,6 @@ Log = Callable[[str], None]
 # Top-level files a seq2seq model needs besides its weights. README.md is small and carries the
 # licence and provenance, so it travels with the weights.
 CONFIG_FILES = frozenset({"config.json", "generation_config.json", "README.md"})
-TOKENIZER_FILES = frozenset(
-    {
-        "tokenizer.json",
-        "tokenizer_config.json",
-        "special_tokens_map.json",
-        "added_tokens.json",
-        "vocab.json",
-        "vocab.txt",
-        "merges.txt",
-        "spiece.model",  # T5 / mT5
-        "sentencepiece.bpe.model",  # mBART / BARThez-style
-        "sentencepiece.model",
-        "source.spm",  # Marian
-        "target.spm",
-    }
-)
 GREEK_PROBE = "Η κυβέρνηση ανακοίνωσε νέα μέτρα."
 
 
@@ -95,24 +77,6 @@ def select_files(repo_files: Iterable[str]) -> list[str]:
             if (f.startswith("pytorch_model") and f.endswith(".bin")) or f == "pytorch_model.bin.index.json"
         ]
     return sorted(set(wanted + weights))
-
-
-def weight_files(path: Path) -> list[Path]:
-    found = sorted(path.glob("model*.safetensors"))
-    return found or sorted(path.glob("pytorch_model*.bin"))
-
-
-def is_prepared(path: Path) -> bool:
-    """Does `path` hold a complete transformers model (config, weights, some tokenizer file)?"""
-    return (
-        (path / "config.json").is_file()
-        and bool(weight_files(path))
-        and any((path / name).is_file() for name in TOKENIZER_FILES)
-    )
-
-
-def is_ct2_prepared(path: Path) -> bool:
-    return (path / "model.bin").is_file() and (path / "config.json").is_file()
 
 
 # -- checks ---------------------------------------------------------------------------------------
@@ -228,7 +192,7 @@ def needs_network(name: str, store: Path, refresh: bool) -> bool:
         return False  # a directory, or a name prepare_model rejects with its own message
     if refresh:
         return True
-    return not is_prepared(store / store_name(name)) and from_hf_cache(name) is None
+    return not is_complete_model(store / store_name(name)) and from_hf_cache(name) is None
 
 
 def network_problem(missing: list[str]) -> str | None:
@@ -257,7 +221,7 @@ def prepare_model(name: str, store: Path, *, refresh: bool = False, log: Log = p
     """Make `name` (hub id or directory) ready in `store` and check it."""
     direct = Path(name).expanduser()
     if direct.is_dir():
-        if not is_prepared(direct):
+        if not is_complete_model(direct):
             raise PrepareError(f"{direct} does not hold a complete model (config, weights, tokenizer)")
         return Prepared(name, direct, disk_size(direct), "directory", verify(direct))
     if not is_hub_id(name):
@@ -265,7 +229,7 @@ def prepare_model(name: str, store: Path, *, refresh: bool = False, log: Log = p
 
     target = store / store_name(name)
     how = "already prepared"
-    if refresh or not is_prepared(target):
+    if refresh or not is_complete_model(target):
         cached = None if refresh else from_hf_cache(name)
         if cached is not None:
             log(f"{name}: copying from the Hugging Face cache ({cached})")
@@ -277,26 +241,20 @@ def prepare_model(name: str, store: Path, *, refresh: bool = False, log: Log = p
                 raise PrepareError(problem)
             fetch(name, target, log)
             how = "downloaded"
-        if not is_prepared(target):
+        if not is_complete_model(target):
             raise PrepareError(f"{name}: files missing in {target} (config, weights or tokenizer)")
     return Prepared(name, target, disk_size(target), how, verify(target))
 
 
 def convert_model(
     source: Prepared, store: Path, *, refresh: bool = False, log: Log = print
-) -> Prepared | None:
-    """CTranslate2 int8 conversion of a prepared model, beside it in the store.
-
-    Returns None (after saying why) for models that cannot be converted, such as umT5.
-    """
-    known = lookup(source.name)
-    if known is not None and not known.ct2_convertible:
-        log(f"{source.name}: skipping CTranslate2 conversion (not supported for this model family)")
-        return None
+) -> Prepared:
+    """CTranslate2 int8 conversion of a prepared model, beside it in the store. A model the
+    converter does not support (such as umT5) fails with one PrepareError line."""
     # Beside the prepared directory: for a hub id that is the model store, where the loader looks.
     out = converted_dir(str(source.path))
     how = "already converted"
-    if refresh or not is_ct2_prepared(out):
+    if refresh or not is_complete_ct2_model(out):
         log(f"{source.name}: converting to CTranslate2 int8 into {out}")
         try:
             out = convert_to_ct2(str(source.path), out, force=True)  # reached only to (re)build
@@ -325,9 +283,7 @@ def prepare_models(
         prepared = prepare_model(name, store, refresh=refresh, log=log)
         done.append((role, prepared))
         if ct2:
-            converted = convert_model(prepared, store, refresh=refresh, log=log)
-            if converted is not None:
-                done.append((role, converted))
+            done.append((role, convert_model(prepared, store, refresh=refresh, log=log)))
     return done
 
 

@@ -2,7 +2,7 @@
 
 Backends:
   auto   CTranslate2 when a converted model is on disk (the directory itself, or its conversion
-         beside it / in the model store, see models/convert.py), else PyTorch. A conversion that
+         beside it / in the model store, see models/store.py), else PyTorch. A conversion that
          fails to load falls back to PyTorch too, and the reason is kept in `info.details`.
   ct2    CTranslate2 only; without a conversion, one ModelNotAvailableError saying how to convert.
   torch  PyTorch (transformers) only.
@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from models.base import Seq2SeqModel
 from models.errors import ModelNotAvailableError
 from models.locate import locate_model
 from models.registry import generation_options, input_prefix
+from models.store import ct2_candidates, find_ct2_model, is_ct2_model
 
 BACKENDS = ("auto", "torch", "ct2")
 
@@ -31,9 +33,7 @@ class NotConvertedError(ModelNotAvailableError):
         super().__init__(
             name,
             "no CTranslate2 conversion found",
-            f"Model '{name}' has no CTranslate2 conversion (looked for {places}). Convert it once "
-            f"with `python scripts/convert_ct2.py {name}` (int8, written where it is looked for), "
-            "or use DIGEST_BACKEND=torch (--backend torch).",
+            f"Model '{name}' has no CTranslate2 conversion (looked for {places}).",
         )
 
 
@@ -53,15 +53,19 @@ def load_seq2seq(
     prefix: str | None = None,
     store: Path | None = None,
     compute_type: str | None = None,
+    intra_threads: int | None = None,
+    batch_window_s: float | None = None,
 ) -> Seq2SeqModel:
     """Load `name_or_path` (hub id or directory). Raises ModelNotAvailableError when missing.
 
     The registry's input prefix (unless `prefix` is given) and generation options for the model
-    are applied by the returned model itself. `compute_type` applies to CTranslate2 only
-    (default: int8 on CPU, int8_float16 on CUDA).
+    are applied by the returned model itself. `store`: the model store (default ./model-store).
+    CTranslate2 only: `compute_type` (default int8 on CPU, int8_float16 on CUDA), `intra_threads`
+    (default: the CPUs this process may use), `batch_window_s` (micro-batcher window; 0 = off).
     """
+    ct2 = {"compute_type": compute_type, "intra_threads": intra_threads, "batch_window_s": batch_window_s}
     model = _load(name_or_path, backend, device, input_prefix(name_or_path) if prefix is None else prefix,
-                  store, compute_type)
+                  store, ct2)
     model.generation = generation_options(name_or_path)
     return model
 
@@ -72,29 +76,26 @@ def _load(
     device: str | None,
     prefix: str,
     store: Path | None,
-    compute_type: str | None,
+    ct2: dict[str, Any],
 ) -> Seq2SeqModel:
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    from models.convert import ct2_candidates, find_ct2_model
 
     converted = find_ct2_model(name_or_path, store) if backend != "torch" else None
     if backend == "ct2":
         if converted is None:
             raise NotConvertedError(name_or_path, ct2_candidates(name_or_path, store))
-        return _load_ct2(name_or_path, converted, device, prefix, compute_type)
+        return _load_ct2(name_or_path, converted, device, prefix, ct2)
 
     ct2_error = None
     if converted is not None and _ct2_available():
         try:
-            return _load_ct2(name_or_path, converted, device, prefix, compute_type)
+            return _load_ct2(name_or_path, converted, device, prefix, ct2)
         except Exception as exc:  # a broken conversion must not cost the user the model
             ct2_error = f"{converted}: {type(exc).__name__}: {exc}"
             log.warning("CTranslate2 model %s failed to load, using PyTorch: %s", converted, exc)
 
     path = locate_model(name_or_path, store=store)
-    from models.ct2_backend import is_ct2_model
-
     if is_ct2_model(path):  # a CTranslate2 directory has no PyTorch weights to fall back on
         why = f"it failed to load ({ct2_error})" if ct2_error else "use backend ct2 or auto"
         raise ModelNotAvailableError(name_or_path, f"it is a CTranslate2 model directory; {why}")
@@ -106,9 +107,7 @@ def _load(
     return model
 
 
-def _load_ct2(
-    name: str, path: Path, device: str | None, prefix: str, compute_type: str | None
-) -> Seq2SeqModel:
+def _load_ct2(name: str, path: Path, device: str | None, prefix: str, ct2: dict[str, Any]) -> Seq2SeqModel:
     from models.ct2_backend import CT2Seq2Seq
 
-    return CT2Seq2Seq(name, path, device=device, prefix=prefix, compute_type=compute_type)
+    return CT2Seq2Seq(name, path, device=device, prefix=prefix, **ct2)

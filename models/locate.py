@@ -9,44 +9,12 @@ would retry for about 30 s before failing).
 from __future__ import annotations
 
 import os
-import re
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
 
 from models.errors import ModelNotAvailableError
-
-DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "model-store"
-# A CTranslate2 int8 conversion of <org>--<name> is stored beside it as <org>--<name>-ct2-int8.
-CT2_SUFFIX = "-ct2-int8"
-
-
-def models_dir() -> Path:
-    """Where prepared models live: $DIGEST_MODELS_DIR, else ./model-store of the checkout."""
-    return Path(os.environ.get("DIGEST_MODELS_DIR") or DEFAULT_MODELS_DIR)
-
-
-def store_name(repo_id: str) -> str:
-    """Directory name of a hub id inside the model store (the same scheme as the HF cache)."""
-    return repo_id.replace("/", "--")
-
-
-def is_hub_id(name: str) -> bool:
-    """`org/name` as the hub spells ids; paths like ./x, /x, ~/x or a/b/c are not."""
-    return name.count("/") == 1 and not name.startswith((".", "/", "~")) and all(name.split("/"))
-
-
-_CT2_SUFFIX = re.compile(r"-ct2(?:-[a-z0-9_]+)?$")
-
-
-def without_ct2_suffix(name: str) -> str:
-    """`org--name` for a conversion directory `org--name-ct2[-<quantization>]`."""
-    return _CT2_SUFFIX.sub("", name)
-
-
-def ct2_store_name(repo_id: str) -> str:
-    """Directory name of a hub id's CTranslate2 int8 conversion inside the model store."""
-    return store_name(repo_id) + CT2_SUFFIX
+from models.store import DEFAULT_MODELS_DIR, has_model_files, is_hub_id, store_name
 
 
 def hf_cache_dir() -> Path:
@@ -94,7 +62,7 @@ def from_hf_cache(repo_id: str) -> Path | None:
         path = Path(snapshot_download(repo_id, local_files_only=True, cache_dir=hf_cache_dir()))
     except (LocalEntryNotFoundError, OSError, ValueError):
         return None
-    return path if _has_weights(path) else None
+    return path if has_model_files(path) else None
 
 
 def is_offline() -> bool:
@@ -112,22 +80,18 @@ def hub_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
-def _has_weights(path: Path) -> bool:
-    return (path / "config.json").is_file() or (path / "model.bin").is_file()
-
-
 def locate_model(name_or_path: str, store: Path | None = None, download: bool = True) -> Path:
     """Local directory holding `name_or_path` (a directory, or a hub id), downloading if allowed."""
     direct = Path(name_or_path).expanduser()
     if direct.is_dir():
-        if not _has_weights(direct):
+        if not has_model_files(direct):
             raise ModelNotAvailableError(name_or_path, f"directory {direct} holds no model")
         return direct
     if not is_hub_id(name_or_path):
         raise ModelNotAvailableError(name_or_path, "no such directory, and not a hub id")
 
-    stored = (store or models_dir()) / store_name(name_or_path)
-    if stored.is_dir() and _has_weights(stored):
+    stored = (store or DEFAULT_MODELS_DIR) / store_name(name_or_path)
+    if stored.is_dir() and has_model_files(stored):
         return stored
 
     cached = from_hf_cache(name_or_path)

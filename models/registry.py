@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.locate import store_name, without_ct2_suffix
+from models.store import store_name, without_ct2_suffix
 
 TRANSLATION = "translation"
 SUMMARIZATION = "summarization"
@@ -27,7 +27,7 @@ class KnownModel:
     download: str  # rough size of the weights to fetch (fp32)
     note: str = ""
     input_prefix: str = ""  # text prepended to every input (T5-style task prefix, target token)
-    ct2_convertible: bool = True
+    ct2_convertible: bool = True  # shown by `download_models.py --list`; every entry converts
     # Generation options that suit this model, on top of the service's defaults.
     generation: dict[str, Any] = field(default_factory=dict)
 

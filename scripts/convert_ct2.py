@@ -17,7 +17,9 @@ from pathlib import Path
 if __name__ == "__main__":  # runnable from a checkout that is not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.convert import DEFAULT_QUANTIZATION, QUANTIZATIONS, convert_to_ct2
+from models.convert import convert_to_ct2
+from models.store import DEFAULT_QUANTIZATION, QUANTIZATIONS
+from service.config import model_store
 from service.errors import run_command
 
 
@@ -37,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     def convert() -> None:
-        print(convert_to_ct2(args.model, args.out, args.quantization, args.force, store=args.models_dir))
+        store = args.models_dir or model_store()
+        print(convert_to_ct2(args.model, args.out, args.quantization, args.force, store=store))
 
     return run_command(convert)  # 2: bad arguments or the output exists; 3: model not available
 

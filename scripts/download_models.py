@@ -21,7 +21,7 @@ if __name__ == "__main__":  # runnable from a checkout that is not pip-installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models.download import Log, PrepareError, environment_lines, prepare_models
-from models.locate import human_size, models_dir
+from models.locate import human_size
 from models.registry import (
     DEFAULT_TRANSLATOR,
     KNOWN_MODELS,
@@ -30,6 +30,7 @@ from models.registry import (
     models_for,
     registry_table,
 )
+from service.config import model_store
 from service.errors import UnavailableError, run_command
 
 
@@ -73,7 +74,7 @@ def _wanted(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def run(args: argparse.Namespace, log: Log) -> int:
-    store = (args.dir or models_dir()).expanduser()
+    store = (args.dir or model_store()).expanduser()
     done = prepare_models(_wanted(args), store, refresh=args.refresh, ct2=args.ct2, log=log)
     log("")
     log(f"Model store: {store.resolve()}")

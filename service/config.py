@@ -1,14 +1,18 @@
-"""Settings of the service, from the environment with explicit overrides (CLI flags, tests)."""
+"""Settings of the service, from the environment with explicit overrides (CLI flags, tests).
+
+The only place DIGEST_* model variables are read: models/ gets them passed in."""
 
 from __future__ import annotations
 
 import argparse
 import os
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import TypeVar
 
 from models.loader import BACKENDS
 from models.registry import DEFAULT_TRANSLATOR
+from models.store import DEFAULT_MODELS_DIR
 
 T = TypeVar("T")
 NO_MODEL = "none"  # DIGEST_TRANSLATOR=none: Greek bullets only
@@ -40,6 +44,22 @@ def int_env(name: str, default: int, minimum: int | None = None) -> int:
     return value
 
 
+def _float_env(name: str) -> float | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+
+
+def model_store() -> Path:
+    """The model store: $DIGEST_MODELS_DIR, else ./model-store of the checkout (scripts use this for
+    their default --dir, the service through Settings.models_dir)."""
+    return Path(os.environ.get("DIGEST_MODELS_DIR") or DEFAULT_MODELS_DIR).expanduser()
+
+
 @dataclass(frozen=True)
 class Settings:
     translator: str = DEFAULT_TRANSLATOR  # hub id, directory, or "none"
@@ -51,13 +71,17 @@ class Settings:
     num_beams: int | None = None  # None: the model's own generation config
     max_new_tokens: int | None = None  # None: the model's own length limit
     batch_size: int = 16
+    models_dir: Path = DEFAULT_MODELS_DIR  # the model store
+    ct2_threads: int | None = None  # CTranslate2 CPU threads (None: the CPUs this process may use)
+    ct2_compute_type: str | None = None  # None: int8 on CPU, int8_float16 on CUDA
+    ct2_batch_window_ms: float | None = None  # micro-batcher window (None: 3 ms; 0: off)
 
     def __post_init__(self) -> None:
         # Checked here, once, so a typo fails at start-up with one line instead of failing
         # every request (or, in a batch job, being recorded as every record's error).
         if self.backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
-        for name in ("max_chars", "bullets", "batch_size", "num_beams", "max_new_tokens"):
+        for name in ("max_chars", "bullets", "batch_size", "num_beams", "max_new_tokens", "ct2_threads"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
@@ -71,6 +95,10 @@ class Settings:
             device=os.environ.get("DIGEST_DEVICE") or None,
             max_chars=int_env("DIGEST_MAX_CHARS", cls.max_chars),
             bullets=int_env("DIGEST_BULLETS", cls.bullets),
+            models_dir=model_store(),
+            ct2_threads=int_env("DIGEST_CT2_THREADS", 0) or None,
+            ct2_compute_type=os.environ.get("DIGEST_CT2_COMPUTE_TYPE", "").strip() or None,
+            ct2_batch_window_ms=_float_env("DIGEST_CT2_BATCH_WINDOW_MS"),
         )
         return with_overrides(env, overrides)
 

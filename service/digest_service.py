@@ -50,13 +50,17 @@ class DigestService:
         self.summarizer_options = dict(summarizer_options or {})
         self._load_lock = threading.Lock()
         self._slots = {
-            "translator": ModelSlot("translator", self.settings.translator),
-            "summarizer": ModelSlot("summarizer", self.settings.summarizer),
+            "translator": ModelSlot("translator", self.settings.translator, self.settings.models_dir),
+            "summarizer": ModelSlot("summarizer", self.settings.summarizer, self.settings.models_dir),
         }
 
     # -- models -------------------------------------------------------------------------------
     def _wanted(self, slot: ModelSlot) -> bool:
         return slot.name not in (NO_MODEL, "", EXTRACTIVE)
+
+    def _batch_window_s(self) -> float | None:
+        ms = self.settings.ct2_batch_window_ms
+        return None if ms is None else ms / 1000
 
     def _model(self, role: str) -> Seq2SeqModel | None:
         slot = self._slots[role]
@@ -69,6 +73,10 @@ class DigestService:
                         slot.name,
                         backend=self.settings.backend,
                         device=self.settings.device,
+                        store=self.settings.models_dir,
+                        compute_type=self.settings.ct2_compute_type,
+                        intra_threads=self.settings.ct2_threads,
+                        batch_window_s=self._batch_window_s(),
                     )
                 except ModelNotAvailableError as exc:
                     slot.error, slot.fix = str(exc), fix_line(role, slot.name, exc)
@@ -129,7 +137,7 @@ class DigestService:
         slot = self._slots["translator"]
         if slot.name == NO_MODEL:
             return "No translator configured (DIGEST_TRANSLATOR=none): English is left empty."
-        return f"English translation unavailable. {slot.error}"
+        return f"English translation unavailable. {slot.error} {slot.fix}"
 
     # -- pipeline -----------------------------------------------------------------------------
     def parse(self, text: str) -> Article:
@@ -153,7 +161,9 @@ class DigestService:
             return self._extractive(article, count, warnings)
         model = self.summarizer
         if model is None:
-            warnings.append(f"Abstractive summary unavailable, showing extractive key points. {slot.error}")
+            warnings.append(
+                f"Abstractive summary unavailable, showing extractive key points. {slot.error} {slot.fix}"
+            )
             return self._extractive(article, count, warnings)
         options = dict(self.summarizer_options)  # the registry's options come with the model
         try:

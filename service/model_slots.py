@@ -8,8 +8,9 @@ from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, locate_model
 from models.loader import NotConvertedError
-from models.locate import disk_size, human_size, is_hub_id
+from models.locate import disk_size, human_size
 from models.registry import lookup
+from models.store import is_hub_id
 
 
 @dataclass
@@ -33,6 +34,7 @@ class ModelSlot:
 
     role: str  # "translator" or "summarizer"
     name: str
+    store: Path | None = None  # the model store it is looked for in
     model: Seq2SeqModel | None = None
     error: str | None = None
     fix: str | None = None
@@ -44,7 +46,7 @@ class ModelSlot:
         if self.model is not None:
             return self.model.info.path
         try:
-            return str(locate_model(self.name, download=False))
+            return str(locate_model(self.name, store=self.store, download=False))
         except Exception:  # missing, or anything else: a status view must never fail
             return None
 
@@ -78,7 +80,8 @@ class ModelSlot:
 
 
 def fix_line(role: str, name: str, exc: Exception) -> str:
-    """What to do about a model that did not load, in one line."""
+    """What to do about a model that did not load, in one line: the only place this is written
+    (the model layer's errors say what is wrong, not what to do)."""
     if isinstance(exc, NotConvertedError):
         return (
             f"Convert it: python scripts/download_models.py --{role} {name} --ct2 "

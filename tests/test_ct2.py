@@ -19,10 +19,12 @@ import pytest
 import torch
 
 from models import ModelNotAvailableError, load_seq2seq
-from models.convert import convert_to_ct2, converted_dir, find_ct2_model
+from models.convert import convert_to_ct2
 from models.ct2_backend import CT2Seq2Seq, GenerationDefaults, ct2_options
 from models.loader import NotConvertedError
+from models.store import converted_dir, find_ct2_model
 from models.torch_backend import TransformersSeq2Seq
+from service.model_slots import fix_line
 
 ROOT = Path(__file__).resolve().parent.parent
 GREEK = [
@@ -180,10 +182,10 @@ def test_auto_finds_conversion_in_the_model_store(tiny_models, isolated_env: Pat
     store = isolated_env / "store"
     store.mkdir()
     (store / "acme--tiny-el-en").symlink_to(tiny_models["translator"])
-    assert load_seq2seq("acme/tiny-el-en").info.backend == "torch"
-    assert convert_to_ct2("acme/tiny-el-en") == store / "acme--tiny-el-en-ct2-int8"
+    assert load_seq2seq("acme/tiny-el-en", store=store).info.backend == "torch"
+    assert convert_to_ct2("acme/tiny-el-en", store=store) == store / "acme--tiny-el-en-ct2-int8"
     (store / "acme--tiny-el-en").unlink()  # the conversion alone is enough
-    model = load_seq2seq("acme/tiny-el-en")
+    model = load_seq2seq("acme/tiny-el-en", store=store)
     assert model.info.backend == "ct2" and model.info.name == "acme/tiny-el-en"
 
 
@@ -195,7 +197,8 @@ def test_ct2_without_conversion_is_one_clear_error(tiny_models, tmp_path: Path) 
     assert isinstance(info.value, ModelNotAvailableError)
     message = str(info.value)
     assert "\n" not in message and str(plain) in message
-    assert f"scripts/convert_ct2.py {plain}" in message and "plain-ct2-int8" in message
+    assert "plain-ct2-int8" in message
+    assert f"--translator {plain} --ct2" in fix_line("translator", str(plain), info.value)  # the fix
 
 
 def test_broken_conversion_falls_back_to_torch(tiny_models, tmp_path: Path) -> None:

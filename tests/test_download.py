@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from models import download
-from models.locate import ct2_store_name, store_name
 from models.registry import DEFAULT_TRANSLATOR, KNOWN_MODELS
+from models.store import converted_dir, is_complete_model, store_name
 from tests.conftest import load_script
 
 download_models = load_script("download_models")  # the command line over models.download
@@ -118,7 +118,7 @@ def test_offline_copies_a_model_found_in_the_hf_cache(
     out = capsys.readouterr().out
     assert "copied from the HF cache" in out
     copied = store / "acme--tiny-el-en"
-    assert download.is_prepared(copied) and not (copied / "model.safetensors").is_symlink()
+    assert is_complete_model(copied) and not (copied / "model.safetensors").is_symlink()
 
 
 def test_truncated_weights_are_reported(prepared_store: Path, monkeypatch, capsys) -> None:
@@ -146,7 +146,7 @@ def test_ct2_conversion_is_wired_to_models_convert(prepared_store: Path, monkeyp
     assert download_models.main(["--dir", str(prepared_store), "--ct2"]) == 0
     out = capsys.readouterr().out
     source = prepared_store / store_name(DEFAULT_TRANSLATOR)
-    assert calls == [(str(source), prepared_store / ct2_store_name(DEFAULT_TRANSLATOR))]
+    assert calls == [(str(source), converted_dir(DEFAULT_TRANSLATOR, store=prepared_store))]
     assert "converted" in out and "export DIGEST_BACKEND=ct2" in out
 
     # Already converted: checked, not converted again.
@@ -222,4 +222,4 @@ def test_online_download_fetches_only_the_needed_files(
     assert not {"tf_model.h5", "pytorch_model.bin"} & set(fetched["patterns"])
     out = capsys.readouterr().out
     assert f"downloading {len(download.select_files(repo_files))} files" in out and "downloaded" in out
-    assert download.is_prepared(store / "Helsinki-NLP--opus-mt-grk-en")
+    assert is_complete_model(store / "Helsinki-NLP--opus-mt-grk-en")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from models import ModelNotAvailableError, load_seq2seq, locate_model, split_to_fit
-from models.locate import store_name
+from models.store import store_name
+from service.model_slots import fix_line
 
 GREEK = [
     "Ο Ρώσος πρόεδρος μίλησε με τον Βορειοκορεάτη ηγέτη.",
@@ -80,15 +81,17 @@ def test_model_store_directory_is_found(tiny_models, isolated_env, monkeypatch) 
     store = isolated_env / "store"
     (store / store_name("acme/tiny-el-en")).parent.mkdir(parents=True)
     (store / store_name("acme/tiny-el-en")).symlink_to(tiny_models["translator"])
-    assert locate_model("acme/tiny-el-en") == store / "acme--tiny-el-en"
+    assert locate_model("acme/tiny-el-en", store=store) == store / "acme--tiny-el-en"
 
 
 def test_missing_model_offline_is_one_clear_error(isolated_env) -> None:
     with pytest.raises(ModelNotAvailableError) as info:
-        load_seq2seq("Helsinki-NLP/opus-mt-grk-en")
+        load_seq2seq("Helsinki-NLP/opus-mt-grk-en", store=isolated_env / "store")
     message = str(info.value)
-    assert "Helsinki-NLP/opus-mt-grk-en" in message
-    assert "offline" in message and "download_models.py" in message
+    assert "Helsinki-NLP/opus-mt-grk-en" in message and "offline" in message and "\n" not in message
+    # What to do is the service's one fix line, which knows the model's role.
+    fix = fix_line("translator", "Helsinki-NLP/opus-mt-grk-en", info.value)
+    assert "download_models.py --translator Helsinki-NLP/opus-mt-grk-en" in fix
 
 
 def test_directory_without_model_is_rejected(tmp_path) -> None:
