@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 from service.text import parse_article
 
-EXAMPLES = Path(__file__).resolve().parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "ui" / "examples"  # the sample articles
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}  # urlparse's hostname drops IPv6 brackets
 
 
