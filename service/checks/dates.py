@@ -1,0 +1,155 @@
+"""Dates: a Greek month (any case, colloquial form or abbreviation) or weekday must come out as the
+same English month or weekday, with the same day and year.
+
+Matching runs on folded text (lower case, no accents; the same length as the original for NFC
+Greek), and only capitalised words count: τρίτη is "third", Τρίτη is Tuesday.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from service.checks.numbers import GreekNumber
+from service.text import fold_greek
+
+MONTHS_EN = "January February March April May June July August September October November December".split()
+_MONTHS_EL = (
+    r"ιανουαρ(?:ιοσ|ιου|ιο)|γεναρησ?",
+    r"φεβρουαρ(?:ιοσ|ιου|ιο)|φλεβαρησ?",
+    r"μαρτ(?:ιοσ|ιου|ιο|ησ|η)",
+    r"απριλ(?:ιοσ|ιου|ιο|ησ|η)",
+    r"μα(?:ιοσ|ιου|ιο|ησ|η)",
+    r"ιουν(?:ιοσ|ιου|ιο|ησ|η)",
+    r"ιουλ(?:ιοσ|ιου|ιο|ησ|η)",
+    r"αυγουστ(?:οσ|ου|ο)",
+    r"σεπτεμβρ(?:ιοσ|ιου|ιο|ησ|η)",
+    r"οκτωβρ(?:ιοσ|ιου|ιο|ησ|η)",
+    r"νοεμβρ(?:ιοσ|ιου|ιο|ησ|η)",
+    r"δεκεμβρ(?:ιοσ|ιου|ιο|ησ|η)",
+)
+_ABBREVIATIONS_EL = (
+    "ιαν",
+    "φεβρ?",
+    "μαρ",
+    "απρ",
+    "μαι",
+    "ιουν",
+    "ιουλ",
+    "αυγ",
+    "σεπτ?",
+    "οκτ",
+    "νοεμ?",
+    "δεκ",
+)
+_MONTH_GROUPS = "|".join(
+    f"(?P<m{i}>(?:{full})(?![^\\W\\d_])|(?:{abbr})\\.)"
+    for i, (full, abbr) in enumerate(zip(_MONTHS_EL, _ABBREVIATIONS_EL, strict=True))
+)
+_DATE_EL = re.compile(
+    rf"(?:(?<![\d.,])(?P<day>\d{{1,2}})(?:η|ησ)?\s+)?\b(?:{_MONTH_GROUPS})"
+    r"(?:\s+(?:του\s+)?(?P<year>\d{4})(?!\d))?"
+)
+_NUMERIC_DATE_EL = re.compile(r"(?<![\d.,/])(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?![\d/])")
+WEEKDAYS_EN = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_WEEKDAYS_EL = re.compile(
+    r"\b(?:(?P<d0>δευτερα[σ]?)|(?P<d1>τριτη[σ]?)|(?P<d2>τεταρτη[σ]?)|(?P<d3>πεμπτη[σ]?)"
+    r"|(?P<d4>παρασκευη[σ]?)|(?P<d5>σαββατο[υ]?)|(?P<d6>κυριακη[σ]?))(?![^\W\d_])"
+)
+# English months as written in news copy: full, abbreviated (Aug, Aug., Sept) or in a numeric date.
+_MONTH_EN = [
+    re.compile(rf"\b{name[:3]}(?:{name[3:]}|t)?\b\.?") if name != "May" else re.compile(r"\bMay\b")
+    for name in MONTHS_EN
+]
+_WEEKDAY_EN = [re.compile(rf"\b{name[:3]}(?:{name[3:]}|s|\.)?(?![a-z])") for name in WEEKDAYS_EN]
+_ORDINAL_EN = ("third", "fifth")  # sentence-initial Τρίτη / Πέμπτη may be the ordinal
+
+
+@dataclass
+class DateCheck:
+    """Greek dates found in one text: their spans, day/year figures to match, month flags."""
+
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    figures: list[GreekNumber] = field(default_factory=list)
+    months: list[tuple[str, int, str]] = field(default_factory=list)  # (Greek, month index, expected)
+    weekdays: list[tuple[str, int, bool]] = field(default_factory=list)  # (Greek, index, sentence-initial)
+
+
+def _folded(text: str) -> str:
+    folded = fold_greek(text)
+    return folded if len(folded) == len(text) else text.lower()
+
+
+def _expected(month: int, day: str | None, year: str | None) -> str:
+    return " ".join(p for p in (MONTHS_EN[month], f"{int(day)}," if day and year else day, year) if p)
+
+
+def greek_dates(text: str) -> DateCheck:
+    folded = _folded(text)
+    found = DateCheck()
+    for match in _DATE_EL.finditer(folded):
+        month = next(i for i in range(12) if match.group(f"m{i}"))
+        if not text[match.start(f"m{month}")].isupper():
+            continue
+        day, year = match.group("day"), match.group("year")
+        expected = _expected(month, day, year)
+        found.spans.append(match.span())
+        found.months.append((text[match.start() : match.end()], month, expected))
+        for group in ("day", "year"):
+            if match.group(group):
+                found.figures.append(
+                    GreekNumber(
+                        text[match.start() : match.end()],
+                        match.start(group),
+                        match.end(group),
+                        float(match.group(group)),
+                        expected,
+                    )
+                )
+    for match in _NUMERIC_DATE_EL.finditer(text):
+        day, month, year = (int(g) for g in match.groups())
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
+        found.spans.append(match.span())
+        expected = _expected(month - 1, str(day), match.group(3))
+        for value in (day, year):
+            found.figures.append(
+                GreekNumber(match.group(), match.start(), match.end(), float(value), expected)
+            )
+        found.months.append((match.group(), month - 1, expected))
+    for match in _WEEKDAYS_EL.finditer(folded):
+        if text[match.start()].isupper():
+            index = next(i for i in range(7) if match.group(f"d{i}"))
+            before = text[max(0, match.start() - 3) : match.start()].strip()
+            initial = match.start() == 0 or before[-1:] in '.!?;«"' or not before
+            found.weekdays.append((text[match.start() : match.end()], index, initial))
+            found.spans.append(match.span())
+    return found
+
+
+def month_and_weekday_flags(dates: DateCheck, english: str, numbers_in_english: set[float]):
+    """(kind, Greek, expected, message) for each month or weekday missing from the English."""
+    missing = []
+    for greek, month, expected in dates.months:
+        numeric = bool(_NUMERIC_DATE_EL.search(english)) and float(month + 1) in numbers_in_english
+        if not _MONTH_EN[month].search(english) and not numeric:
+            missing.append(
+                (
+                    "date",
+                    greek,
+                    expected,
+                    f"The month in «{greek}» is not in the English (expected {MONTHS_EN[month]}).",
+                )
+            )
+    for greek, index, initial in dates.weekdays:
+        ordinal = initial and index in (1, 3) and _ORDINAL_EN[index // 2] in english.lower()
+        if not _WEEKDAY_EN[index].search(english) and not ordinal:
+            missing.append(
+                (
+                    "date",
+                    greek,
+                    WEEKDAYS_EN[index],
+                    f"The weekday «{greek}» is not in the English (expected {WEEKDAYS_EN[index]}).",
+                )
+            )
+    return missing

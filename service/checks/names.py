@@ -1,0 +1,254 @@
+"""Names: capitalised Greek words that do not open a sentence (and runs of them, Κιμ Γιονγκ Ουν)
+must have a plausible English rendering.
+
+Transliteration is a small table here on purpose: the PyPI packages that romanise Greek either map
+letter by letter (anyascii, unidecode: Πούτιν → "Poytin") or run JavaScript through js2py
+(greek-to-greeklish), and ICU's Greek-Latin/UNGEGN transform needs the ICU C library. `elot743`
+follows ELOT 743 / ISO 843 (what a flag shows); matching uses a looser sound key on both sides
+(μπ/b, ντ/d, ου/u/oo, η ι υ ει οι/i/y, χ/h/ch/kh …) compared with rapidfuzz, so Putin, Lavrov,
+Kim Jong-un, Hatzidakis and Chatzidakis all match their Greek.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from service.checks.greek import Token, is_greek, key, prefix, strip_accents, tokens
+from service.summarize import GREEK_STOPWORDS
+from service.text import fold_greek
+
+_ELOT_DIGRAPHS = [
+    ("ου", "ou"),
+    ("μπ", "mp"),
+    ("ντ", "nt"),
+    ("γγ", "ng"),
+    ("γκ", "gk"),
+    ("γξ", "nx"),
+    ("γχ", "nch"),
+]
+_ELOT_LETTERS = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split(),
+        strict=True,
+    )
+)
+_AV_BEFORE_VOICED = set("αεηιουωβγδζλμνρ")
+# Sound key for Greek: digraph sounds first (accents still on, so άι stays two vowels).
+_SOUND_EL = [
+    ("ευ", "ev"),
+    ("εύ", "ev"),
+    ("αυ", "av"),
+    ("αύ", "av"),
+    ("ου", "u"),
+    ("ού", "u"),
+    ("αι", "e"),
+    ("αί", "e"),
+    ("ει", "i"),
+    ("εί", "i"),
+    ("οι", "i"),
+    ("οί", "i"),
+    ("μπ", "mp"),
+    ("ντ", "d"),
+    ("γκ", "ng"),
+    ("γγ", "ng"),
+    ("τζ", "tz"),
+    ("γι", "j"),
+    ("γει", "j"),
+]
+_SOUND_EL_INITIAL = {"μπ": "b", "ντ": "d", "γκ": "g"}  # a word-initial μπ/ντ/γκ sounds b/d/g
+_SOUND_LETTERS = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "a v g d e z i t i k l m n ks o p r s s t i f h ps o".split(),
+        strict=True,
+    )
+)
+_SOUND_EN = [
+    (re.compile(r"^y(?=[aeiou])|^gi(?=[aeiou])|dzh|dj|j"), "tz"),
+    (re.compile(r"sch|sh|sz"), "s"),
+    (re.compile(r"kh|ch"), "h"),
+    (re.compile(r"ph"), "f"),
+    (re.compile(r"th"), "t"),
+    (re.compile(r"ck|c|q"), "k"),
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"eu"), "ev"),
+    (re.compile(r"oo|ou"), "u"),
+    (re.compile(r"ee|ea|y"), "i"),
+    (re.compile(r"(?<=[^aeiou])h|^h(?=[^aeiou])"), ""),
+]
+# Endings of Greek common nouns and adjectives (Ανάκαμψη, Συμμαχία, Πανελλαδικές, Γλυπτών,
+# Προάστια) that news capitalises but translators translate; names rarely end so. Accents count:
+# neuter plural -ια, not -ιά (Χανιά).
+_COMMON_ENDING = re.compile(
+    r"(?:[σξψ]η|[σξψ]ης|ματα|ματος|μα|ικ(?:ός|ή|ό|οί|ές|ά|ής|ού|ών|ών)|ών|[εί]ία|[εί]ίας|ία|ίας|εία|είας|είο|είου"
+    r"|ισμός|ισμού|τήριο|τηρίου|ότητα|ότητας|[^ιί]ια)$"
+)
+_NUMERAL_SIGNS = ("΄", "ʹ", "'", "’")
+_DOUBLE = re.compile(r"(.)\1+")
+_VOWEL = re.compile(r"[aeiou]+")
+_UNVOICED = str.maketrans("bdgvz", "ptkfs")  # consonant keys ignore voicing: Τραμπ/Trump, Σολτς/Scholz
+_WORD_EN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# Capitalised Greek words that are not names: institutions, titles, ministries, holidays.
+# They are translated, not transliterated, and a careful translator may rephrase them freely.
+_COMMON_WORDS = """
+    Υπουργείο Υπουργός Υπουργικό Υφυπουργός Συμβούλιο Κυβέρνηση Κυβερνητικός Πρόεδρος Πρωθυπουργός
+    Δημοκρατία Δήμος Δήμαρχος Δημοτικό Περιφέρεια Περιφερειάρχης Πανεπιστήμιο Δικαστήριο Εφετείο
+    Αστυνομία Πυροσβεστική Υπηρεσία Λιμενικό Σώμα Στρατός Ένοπλες Δυνάμεις Εθνικό Εθνική Ελληνικό
+    Ελληνική Ελληνικής Δημόσιο Άγιος Αγία Αγίου Πλατεία Οδός Λεωφόρος Νοσοκομείο Σχολή Ινστιτούτο
+    Κέντρο Ταμείο Τράπεζα Οργανισμός Επιτροπή Αρχή Αρχές Γενική Γραμματεία Διεύθυνση Εσωτερικών
+    Εξωτερικών Οικονομικών Υγείας Παιδείας Άμυνας Δικαιοσύνης Ανάπτυξης Εργασίας Μεταφορών Υποδομών
+    Τουρισμού Πολιτισμού Ενέργειας Περιβάλλοντος Μετανάστευσης Προστασίας Πολίτη Ψηφιακής
+    Διακυβέρνησης Ναυτιλίας Αγροτικής Οικονομίας Κλιματικής Κρίσης Πολιτικής Κοινωνικής Συνοχής
+    Οικογένειας Θρησκευμάτων Αθλητισμού Εθνικής Εθνικών Κεντρική Κεντρικής Ανώτατο Ανώτατη Συμβουλίου
+    Δήμου Περιφέρειας Νομός Νομού Κόμμα Κόμματος Σύνοδος Συνόδου Κορυφής Ολομέλεια Επιτροπής
+    Κοινοβούλιο Κοινοβουλίου Θεός Θεού Εκκλησία Εκκλησίας Μητρόπολη Ιερά Σύνοδο Χρηματιστήριο
+    Χρηματιστηρίου Γενικός Γενικό Γραμματέας Εισαγγελέας Εισαγγελία Αρείου Πάγου Συμβούλιο Επικρατείας
+    Ελεγκτικό Ομοσπονδία Ένωσης Σύνδεσμος Συνδέσμου Ίδρυμα Ιδρύματος Μουσείο Μουσείου Λιμάνι Αεροδρόμιο
+    Διεθνές Διεθνής Διεθνούς Παγκόσμιο Παγκόσμια Παγκόσμιος Ευρωπαϊκό Ευρωπαϊκή Ευρωπαϊκού Κρατικό
+    Πολιτεία Κράτος Αντιπρόεδρος Βουλευτής Ευρωβουλευτής Καγκελάριος Υπουργών Πρωθυπουργού Προέδρου
+    Οικονομικό Οικονομική Επιμελητήριο Επιμελητηρίου Σωματείο Αστυνομίας Πυροσβεστικής Ανατολή Δύση
+    Δείκτης Δείκτη Βόρεια Νότια Ανατολική Δυτική Κεντρική Μέση Ανατολής Δυτικής Βόρειας Νότιας Ανατολικής Άπω
+""".split()
+COMMON_CAPITALISED = frozenset(key(w) for w in _COMMON_WORDS)
+_COMMON_PREFIXES = frozenset(prefix(w) for w in _COMMON_WORDS)
+
+
+def is_common(word: str) -> bool:
+    """A capitalised Greek word that is an institution, title or the like, not a name."""
+    return prefix(word) in _COMMON_PREFIXES and key(word) in COMMON_CAPITALISED
+
+
+def elot743(greek: str) -> str:
+    """ELOT 743 / ISO 843 (type 2) romanisation of Greek words, capitals kept."""
+    out = []
+    for word in re.split(r"(\W+)", greek):
+        if not word or not is_greek(word):
+            out.append(word)
+            continue
+        lower = strip_accents(word.lower()).replace("ς", "σ")
+        latin, i = "", 0
+        while i < len(lower):
+            pair, nxt = lower[i : i + 2], lower[i + 2 : i + 3]
+            if pair in ("αυ", "ευ", "ηυ"):
+                latin += _ELOT_LETTERS[pair[0]] + ("v" if nxt in _AV_BEFORE_VOICED else "f")
+                i += 2
+            elif pair == "μπ" and (i == 0 or i + 2 == len(lower)):
+                latin, i = latin + "b", i + 2
+            elif pair in dict(_ELOT_DIGRAPHS):
+                latin, i = latin + dict(_ELOT_DIGRAPHS)[pair], i + 2
+            else:
+                latin, i = latin + _ELOT_LETTERS.get(lower[i], lower[i]), i + 1
+        out.append(latin.upper() if word.isupper() and len(word) > 1 else latin.capitalize())
+    return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def greek_sound(word: str) -> str:
+    """Loose sound key of one Greek word (lower case, digraphs first)."""
+    text = word.lower().replace("ς", "σ")
+    text = _SOUND_EL_INITIAL.get(strip_accents(text[:2]), text[:2]) + text[2:]
+    for greek, latin in _SOUND_EL:
+        text = text.replace(greek, latin)
+    text = strip_accents(text)
+    return _DOUBLE.sub(r"\1", "".join(_SOUND_LETTERS.get(c, c) for c in text).replace("j", "tz"))
+
+
+@lru_cache(maxsize=8192)
+def english_sound(word: str) -> str:
+    """The same sound key for an English (Latin-script) word."""
+    text = strip_accents(word.lower().replace("’", "'").split("'")[0])
+    for pattern, replacement in _SOUND_EN:
+        text = pattern.sub(replacement, text)
+    return _DOUBLE.sub(r"\1", text)
+
+
+@dataclass(frozen=True)
+class NameRun:
+    """Consecutive capitalised Greek words that are not sentence-initial: one name."""
+
+    words: tuple[Token, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.words)
+
+
+def name_runs(
+    greek: str, skip: list[tuple[int, int]] = (), keep_nouns: bool = False, words: list[Token] | None = None
+) -> list[NameRun]:
+    """Candidate names: capitalised, not opening a sentence, not a stop word or (unless
+    `keep_nouns`) a common noun that news capitalises. `words`: tokens(greek) if already made."""
+    runs: list[list[Token]] = []
+    for token in tokens(greek) if words is None else words:
+        if not token.capitalised or token.initial or any(s <= token.start < e for s, e in skip):
+            continue
+        if greek[token.end : token.end + 1] in _NUMERAL_SIGNS:
+            continue  # ΙΔ΄: a Greek numeral, not a name
+        if is_greek(token.text):
+            if fold_greek(token.text) in GREEK_STOPWORDS:
+                continue
+            if not keep_nouns and (is_common(token.text) or _COMMON_ENDING.search(token.text.lower())):
+                continue
+        elif len(token.text) < 3:
+            continue
+        if (
+            runs
+            and token.start - runs[-1][-1].end <= 1
+            and greek[runs[-1][-1].end : token.start] in ("", " ", "-")
+        ):
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return [NameRun(tuple(run)) for run in runs]
+
+
+class EnglishWords:
+    """The English side, prepared once for many name look-ups."""
+
+    def __init__(self, english: str) -> None:
+        self.words = list(dict.fromkeys(_WORD_EN.findall(english.replace("-", " "))))
+        self.sounds = [english_sound(w) for w in self.words]
+        self.consonants = [_consonants(s) for s in self.sounds]
+        self.lower = {w.lower() for w in self.words}
+
+    def find(self, word: str) -> str | None:
+        """The English word that renders this Greek (or Latin) word, if any."""
+        if not is_greek(word):
+            return word if word.lower() in self.lower else None
+        if word.isupper() and elot743(word).lower() in self.lower:
+            return elot743(word)  # an acronym spelt out letter by letter: ΓΣΕΕ / GSEE
+        sound = greek_sound(word)
+        if len(sound) < 3:
+            return next((w for w, s in zip(self.words, self.sounds, strict=True) if s == sound), None)
+        cutoff = 75 if len(sound) <= 5 else 78
+        best = process.extractOne(sound, self.sounds, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is None:  # a Greek genitive/accusative is shorter: compare with the English word's start
+            starts = [s[: len(sound)] if len(s) > len(sound) else "" for s in self.sounds]
+            best = process.extractOne(sound, starts, scorer=fuzz.ratio, score_cutoff=88)
+        consonants = _consonants(sound)
+        if best is None and len(consonants) >= 3:  # vowels vary most (Τραμπ / Trump)
+            best = process.extractOne(consonants, self.consonants, scorer=fuzz.ratio, score_cutoff=85)
+            if best is not None and len(self.consonants[best[2]]) < 3:
+                best = None
+        return self.words[best[2]] if best else None
+
+
+@lru_cache(maxsize=8192)
+def _consonants(sound: str) -> str:
+    return _DOUBLE.sub(r"\1", _VOWEL.sub("", sound).translate(_UNVOICED))
+
+
+def find_run(run: NameRun, english: EnglishWords) -> list[tuple[Token, str]]:
+    """(Greek word, English word) for each word of the run found in the English."""
+    found = []
+    for token in run.words:
+        match = english.find(token.text)
+        if match is not None:
+            found.append((token, match))
+    return found

@@ -1,0 +1,1 @@
+"""Measuring quality: reading evaluation pairs, and the checks' false-alarm and detection rates."""
