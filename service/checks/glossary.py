@@ -92,7 +92,8 @@ class Glossary:
             keys = entry.keys
             if keys:
                 self._index.setdefault(keys[0], {}).setdefault(keys, []).append(entry)
-        self._patterns: dict[str, re.Pattern[str]] = {}
+        # Compiled once here, not per call: the checks run on every line of every digest.
+        self._patterns = {f: _english_pattern(f) for e in self.entries.values() for f in e.english}
         self._lowercase_openers = {
             fold_greek(e.greek.split()[0]) for e in self.entries.values() if not e.greek[:1].isupper()
         }
@@ -204,10 +205,7 @@ class Glossary:
     def english_form(self, match: Match, english: str) -> str | None:
         """Which accepted English form of the term the English text uses, if any."""
         for form in match.accepted:
-            pattern = self._patterns.get(form)
-            if pattern is None:
-                pattern = self._patterns[form] = _english_pattern(form)
-            if pattern.search(english):
+            if self._patterns[form].search(english):
                 return form
         return None
 

@@ -79,14 +79,14 @@ _SOUND_EN = [
     (re.compile(r"w"), "v"),
     (re.compile(r"eu"), "ev"),
     (re.compile(r"oo|ou"), "u"),
-    (re.compile(r"ee|ea|y"), "i"),
+    (re.compile(r"ee|y"), "i"),
     (re.compile(r"(?<=[^aeiou])h|^h(?=[^aeiou])"), ""),
 ]
 # Endings of Greek common nouns and adjectives (Ανάκαμψη, Συμμαχία, Πανελλαδικές, Γλυπτών,
 # Προάστια) that news capitalises but translators translate; names rarely end so. Accents count:
 # neuter plural -ια, not -ιά (Χανιά).
 _COMMON_ENDING = re.compile(
-    r"(?:[σξψ]η|[σξψ]ης|ματα|ματος|μα|ικ(?:ός|ή|ό|οί|ές|ά|ής|ού|ών|ών)|ών|[εί]ία|[εί]ίας|ία|ίας|εία|είας|είο|είου"
+    r"(?:ούς|[σξψ]η|[σξψ]ης|ματα|ματος|μα|ικ(?:ός|ή|ό|οί|ές|ά|ής|ού|ών|ών)|ών|[εί]ία|[εί]ίας|ία|ίας|εία|είας|είο|είου"
     r"|ισμός|ισμού|τήριο|τηρίου|ότητα|ότητας|[^ιί]ια)$"
 )
 _NUMERAL_SIGNS = ("΄", "ʹ", "'", "’")
@@ -113,7 +113,7 @@ _COMMON_WORDS = """
     Διεθνές Διεθνής Διεθνούς Παγκόσμιο Παγκόσμια Παγκόσμιος Ευρωπαϊκό Ευρωπαϊκή Ευρωπαϊκού Κρατικό
     Πολιτεία Κράτος Αντιπρόεδρος Βουλευτής Ευρωβουλευτής Καγκελάριος Υπουργών Πρωθυπουργού Προέδρου
     Οικονομικό Οικονομική Επιμελητήριο Επιμελητηρίου Σωματείο Αστυνομίας Πυροσβεστικής Ανατολή Δύση
-    Δείκτης Δείκτη Βόρεια Νότια Ανατολική Δυτική Κεντρική Μέση Ανατολής Δυτικής Βόρειας Νότιας Ανατολικής Άπω
+    Δείκτης Δείκτη Ρίχτερ Κελσίου Ομάδα Ομάδας Βόρεια Νότια Ανατολική Δυτική Κεντρική Μέση Ανατολής Δυτικής Βόρειας Νότιας Ανατολικής Άπω
 """.split()
 COMMON_CAPITALISED = frozenset(key(w) for w in _COMMON_WORDS)
 _COMMON_PREFIXES = frozenset(prefix(w) for w in _COMMON_WORDS)
@@ -212,8 +212,11 @@ class EnglishWords:
     """The English side, prepared once for many name look-ups."""
 
     def __init__(self, english: str) -> None:
-        self.words = list(dict.fromkeys(_WORD_EN.findall(english.replace("-", " "))))
-        self.sounds = [english_sound(w) for w in self.words]
+        words = list(dict.fromkeys(_WORD_EN.findall(english.replace("-", " "))))
+        # Greek dropped the h of names English took long ago (Ηρώδειο / Herodeon): try both.
+        h_words = [w for w in words if w[:1] in "Hh" and w[1:2] in "aeiouy"]
+        self.words = words + h_words
+        self.sounds = [english_sound(w) for w in words] + [english_sound(w)[1:] for w in h_words]
         self.consonants = [_consonants(s) for s in self.sounds]
         self.lower = {w.lower() for w in self.words}
 
