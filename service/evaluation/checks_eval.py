@@ -209,5 +209,6 @@ def format_report(report: ChecksReport) -> str:
     for name, detection in report.detection.items():
         label = "detected: " + name.replace("_", " ")
         lines.append(f"{label:<28}{detection.corrupted:>8}{detection.detected:>9}{detection.rate:>8.1%}")
-    lines.append(f"checker cost: {report.ms_per_600_words:.1f} ms CPU per 600 Greek words (seed {report.seed})")
+    cost = f"{report.ms_per_600_words:.1f} ms CPU per 600 Greek words"
+    lines.append(f"checker cost: {cost} (seed {report.seed})")
     return "\n".join(lines)
