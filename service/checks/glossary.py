@@ -97,7 +97,7 @@ class Glossary:
         self._lowercase_openers = {
             fold_greek(e.greek.split()[0]) for e in self.entries.values() if not e.greek[:1].isupper()
         }
-        self._prefixes = {prefix(e.greek.split()[0].replace(".", "")) for e in self.entries.values()}
+        self._prefixes = {prefix(e.greek.split()[0]) for e in self.entries.values()}
         self._opener_initials = {w[:1] for w in self._lowercase_openers} | {
             w[:1].upper() for w in self._lowercase_openers
         }

@@ -72,4 +72,4 @@ def strip_accents(text: str) -> str:
 def prefix(word: str) -> str:
     """First four folded letters: inflection rarely reaches them (Αθήνα, Αθηνών), so a word whose
     prefix no list entry has can skip the slow stemmer."""
-    return fold_greek(word)[:4]
+    return fold_greek(word).replace(".", "")[:4]

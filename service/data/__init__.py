@@ -1,0 +1,1 @@
+"""Data shipped with the service: the default glossary of news names (glossary.tsv)."""
