@@ -61,13 +61,8 @@ _SOUND_EL = [
     ("γει", "j"),
 ]
 _SOUND_EL_INITIAL = {"μπ": "b", "ντ": "d", "γκ": "g"}  # a word-initial μπ/ντ/γκ sounds b/d/g
-_SOUND_LETTERS = dict(
-    zip(
-        "αβγδεζηθικλμνξοπρσςτυφχψω",
-        "a v g d e z i t i k l m n ks o p r s s t i f h ps o".split(),
-        strict=True,
-    )
-)
+# The sound key reads θ as t, υ as i, ξ as ks and χ as h (Hatzidakis, Zakharova → h).
+_SOUND_LETTERS = _ELOT_LETTERS | {"θ": "t", "υ": "i", "ξ": "ks", "χ": "h"}
 _SOUND_EN = [
     (re.compile(r"^y(?=[aeiou])|^gi(?=[aeiou])|dzh|dj|j"), "tz"),
     (re.compile(r"sch|sh|sz"), "s"),
