@@ -138,7 +138,11 @@ def test_names_pass(greek: str, english: str) -> None:
 @pytest.mark.parametrize(
     ("greek", "english", "flagged"),
     [
-        ("Ο Πούτιν μίλησε με τον Κιμ Γιονγκ Ουν.", "Putin spoke to the North Korean leader.", "Κιμ Γιονγκ Ουν"),
+        (
+            "Ο Πούτιν μίλησε με τον Κιμ Γιονγκ Ουν.",
+            "Putin spoke to the North Korean leader.",
+            "Κιμ Γιονγκ Ουν",
+        ),
         ("Ο Σεργκέι Λαβρόφ επισκέφθηκε την Άγκυρα.", "The minister visited Ankara.", "Σεργκέι Λαβρόφ"),
         ("Ο υπουργός μίλησε με τον Κασσελάκη.", "The minister spoke to him.", "Κασσελάκη"),
         ("Η πρόταση της Ρωσίας απορρίφθηκε.", "The proposal was rejected.", "Ρωσίας"),
@@ -179,7 +183,9 @@ def test_default_glossary_has_the_news_names() -> None:
 
 def test_glossary_load_and_user_entries_override(tmp_path: Path) -> None:
     path = tmp_path / "mine.tsv"
-    path.write_text("# newsroom style\nΖελένσκι\tZelenskyy\tour spelling\nΠειραιάς\tPiraeus\n", encoding="utf-8")
+    path.write_text(
+        "# newsroom style\nΖελένσκι\tZelenskyy\tour spelling\nΠειραιάς\tPiraeus\n", encoding="utf-8"
+    )
     merged = Glossary.default().merged(Glossary.load(path))
     assert merged.prepare_source("Ο Ζελένσκι μίλησε.") == "Ο Zelenskyy μίλησε."
     assert Glossary.default().prepare_source("Ο Ζελένσκι μίλησε.") == "Ο Zelensky μίλησε."
@@ -239,7 +245,10 @@ def test_one_name_two_spellings_is_inconsistent() -> None:
 
 
 def test_pairs_read_tatoeba_and_two_columns() -> None:
-    assert parse_pairs("ell\teng\tΓεια.\tHello.\n# note\nΝαι.\tYes.\n") == [("Γεια.", "Hello."), ("Ναι.", "Yes.")]
+    assert parse_pairs("ell\teng\tΓεια.\tHello.\n# note\nΝαι.\tYes.\n") == [
+        ("Γεια.", "Hello."),
+        ("Ναι.", "Yes."),
+    ]
     with pytest.raises(InputError, match="line 1"):
         parse_pairs("only one column\n")
 
@@ -267,7 +276,11 @@ def test_evaluate_script_prints_table_and_json() -> None:
     table = subprocess.run(script, capture_output=True, text=True, check=True, timeout=300).stdout
     assert "false alarms (any kind)" in table and "detected: name dropped" in table
     data = json.loads(subprocess.run([*script, "--json"], capture_output=True, text=True, check=True).stdout)
-    assert data["pairs"] >= 250 and set(data["detection"]) == {"number_changed", "number_dropped", "name_dropped"}
+    assert data["pairs"] >= 250 and set(data["detection"]) == {
+        "number_changed",
+        "number_dropped",
+        "name_dropped",
+    }
     assert 0 <= data["false_alarm_rate"] <= 0.03
     bad = subprocess.run([*script[:3], "/nonexistent.tsv"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error: Cannot read")

@@ -231,10 +231,12 @@ class EnglishWords:
             starts = [s[: len(sound)] if len(s) > len(sound) else "" for s in self.sounds]
             best = process.extractOne(sound, starts, scorer=fuzz.ratio, score_cutoff=88)
         consonants = _consonants(sound)
-        if best is None and len(consonants) >= 3:  # vowels vary most (Τραμπ / Trump)
-            best = process.extractOne(consonants, self.consonants, scorer=fuzz.ratio, score_cutoff=85)
-            if best is not None and len(self.consonants[best[2]]) < 3:
-                best = None
+        if best is None and len(consonants) >= 3:  # vowels vary most (Όρμπαν / Orban, Σολτς / Scholz)
+            candidates = process.extract(consonants, self.consonants, scorer=fuzz.ratio, score_cutoff=85)
+            # ... but not so much that Γιώργος (tzorgos) passes for "years" (tzears)
+            best = next(
+                (c for c in candidates if len(c[0]) >= 3 and fuzz.ratio(sound, self.sounds[c[2]]) >= 65), None
+            )
         return self.words[best[2]] if best else None
 
 
