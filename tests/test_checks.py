@@ -288,3 +288,24 @@ def test_evaluate_script_prints_table_and_json() -> None:
 
 def test_flag_is_a_plain_dataclass() -> None:
     assert Flag("number", "1.200", "1,200", "m").to_dict()["kind"] == "number"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "1" * 400,
+        "9" * 30 + ",5 δισ.",
+        "32/13/2023",
+        "Ο " + "Α" * 3000,
+        "«»;·",
+        "Η.Π.Α.Η.Π.Α.",
+        "\x00",
+    ],
+)
+def test_odd_input_gives_flags_or_nothing_never_an_error(text: str) -> None:
+    for greek, english in [(text, "Some 1e400 text."), ("Ο Πούτιν είπε 12.", text)]:
+        assert all(isinstance(f, Flag) for f in check(greek, english))
+        unsupported(greek, [english])
+        consistency([(greek, english)])

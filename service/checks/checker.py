@@ -7,7 +7,7 @@ from rapidfuzz import fuzz, process
 
 from service.checks.dates import greek_dates, month_and_weekday_flags
 from service.checks.flag import Flag
-from service.checks.glossary import Glossary, Match
+from service.checks.glossary import Glossary, Match, unmet_flag
 from service.checks.greek import key, tokens
 from service.checks.names import EnglishWords, elot743, find_run, is_common, name_runs
 from service.checks.numbers import GreekNumber, english_numbers, greek_numbers, unmatched
@@ -35,25 +35,12 @@ def check(greek: str, english: str, glossary: Glossary | None = None) -> list[Fl
         skip.append((term.start, term.end))
         if knowledge.english_form(term, english) is not None:
             continue
-        expected = term.preferred or term.accepted[0]
         if glossary is not None:
-            flags.append(
-                Flag(
-                    "glossary",
-                    term.text,
-                    expected,
-                    f"«{term.text}» should be translated «{expected}» (glossary).",
-                )
-            )
+            flags.append(unmet_flag(term))
         elif not _rendered_or_common(term, english_words):
-            flags.append(
-                Flag(
-                    "name",
-                    term.text,
-                    expected,
-                    f"The name «{term.text}» is not in the English (expected {expected}).",
-                )
-            )
+            expected = term.preferred or term.accepted[0]
+            message = f"The name «{term.text}» is not in the English (expected {expected})."
+            flags.append(Flag("name", term.text, expected, message))
 
     date_figures, numbers, dates = _figures(greek)
     found_in_english = english_numbers(english)

@@ -226,13 +226,11 @@ class Glossary:
 
     def verify(self, greek: str, english: str) -> list[Flag]:
         """A `glossary` flag for each term whose English is not in the translation."""
-        return [
-            Flag(
-                "glossary",
-                m.text,
-                m.accepted[0],
-                f"«{m.text}» should be translated «{m.preferred or m.accepted[0]}» (glossary).",
-            )
-            for m in self.find(greek)
-            if self.english_form(m, english) is None
-        ]
+        return [unmet_flag(m) for m in self.find(greek) if self.english_form(m, english) is None]
+
+
+def unmet_flag(match: Match) -> Flag:
+    expected = match.preferred or match.accepted[0]
+    return Flag(
+        "glossary", match.text, expected, f"«{match.text}» should be translated «{expected}» (glossary)."
+    )

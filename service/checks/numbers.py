@@ -116,6 +116,7 @@ _WORD_EN = re.compile(
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion)\b)?",
     re.IGNORECASE,
 )
+_MAX_DIGITS = 24  # longer digit runs are codes or junk, not figures (and would overflow a float)
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
 
@@ -179,6 +180,8 @@ def greek_numbers(text: str, skip: list[tuple[int, int]] = ()) -> list[GreekNumb
     for match in _NUMBER_EL.finditer(text):
         if not free(match.start(), match.end()):
             continue
+        if len(match.group("num")) > _MAX_DIGITS:
+            continue
         value = _parse_greek(match.group("num"))
         scale = match.group("scale")
         if scale:
@@ -207,6 +210,8 @@ def english_numbers(text: str) -> list[EnglishNumber]:
     found = []
     for match in _NUMBER_EN.finditer(text):
         num = match.group("num")
+        if len(num) > _MAX_DIGITS:
+            continue
         raw = float(num.replace(",", ""))
         decimals = len(num.split(".")[1]) if "." in num else 0
         values = {raw}
