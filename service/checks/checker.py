@@ -69,14 +69,8 @@ def check(greek: str, english: str, glossary: Glossary | None = None) -> list[Fl
     for run in name_runs(greek, skip=skip + dates.spans, words=words):
         if not find_run(run, english_words):
             latin = elot743(run.text)
-            flags.append(
-                Flag(
-                    "name",
-                    run.text,
-                    latin,
-                    f"The name «{run.text}» is not in the English (transliterated: {latin}).",
-                )
-            )
+            how = f" (transliterated: {latin})" if latin != run.text else ""
+            flags.append(Flag("name", run.text, latin, f"The name «{run.text}» is not in the English{how}."))
     return flags
 
 

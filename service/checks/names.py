@@ -218,8 +218,11 @@ class EnglishWords:
 
     def find(self, word: str) -> str | None:
         """The English word that renders this Greek (or Latin) word, if any."""
-        if not is_greek(word):
-            return word if word.lower() in self.lower else None
+        if not is_greek(word):  # a Latin-script name in the Greek (Apple, iPhone): kept, maybe inflected
+            if word.lower() in self.lower:
+                return word
+            best = process.extractOne(english_sound(word), self.sounds, scorer=fuzz.ratio, score_cutoff=85)
+            return self.words[best[2]] if best else None
         if word.isupper() and elot743(word).lower() in self.lower:
             return elot743(word)  # an acronym spelt out letter by letter: ΓΣΕΕ / GSEE
         sound = greek_sound(word)
