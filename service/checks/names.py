@@ -81,9 +81,11 @@ _SOUND_EN = [
 # Προάστια) that news capitalises but translators translate; names rarely end so. Accents count:
 # neuter plural -ια, not -ιά (Χανιά).
 _COMMON_ENDING = re.compile(
-    r"(?:ούς|[σξψ]η|[σξψ]ης|ματα|ματος|μα|ικ(?:ός|ή|ό|οί|ές|ά|ής|ού|ών|ών)|ών|[εί]ία|[εί]ίας|ία|ίας|εία|είας|είο|είου"
+    r"(?:μένων|μένος|μένη|μένο|μένες|μένοι|ούς|[σξψ]η|[σξψ]ης|ματα|ματος|μα|ικ(?:ός|ή|ό|οί|ές|ά|ής|ού|ών|ών)|ών|[εί]ία|[εί]ίας|ία|ίας|εία|είας|είο|είου"
     r"|ισμός|ισμού|τήριο|τηρίου|ότητα|ότητας|[^ιί]ια)$"
 )
+_INFLECTION = re.compile(r"(?:ου|ος|ός|ας|άς|ης|ής|ων|ών|ες|ούς|ους|α|ά|η|ή|ο|ό|ι|ί)$")
+_GENITIVE = re.compile(r"(?:ου|ού|ων|ών|ής)$")
 _NUMERAL_SIGNS = ("΄", "ʹ", "'", "’")
 _DOUBLE = re.compile(r"(.)\1+")
 _VOWEL = re.compile(r"[aeiou]+")
@@ -108,7 +110,10 @@ _COMMON_WORDS = """
     Διεθνές Διεθνής Διεθνούς Παγκόσμιο Παγκόσμια Παγκόσμιος Ευρωπαϊκό Ευρωπαϊκή Ευρωπαϊκού Κρατικό
     Πολιτεία Κράτος Αντιπρόεδρος Βουλευτής Ευρωβουλευτής Καγκελάριος Υπουργών Πρωθυπουργού Προέδρου
     Οικονομικό Οικονομική Επιμελητήριο Επιμελητηρίου Σωματείο Αστυνομίας Πυροσβεστικής Ανατολή Δύση
-    Δείκτης Δείκτη Ρίχτερ Κελσίου Ομάδα Ομάδας
+    Δείκτης Δείκτη Ρίχτερ Κελσίου Ομάδα Ομάδας Μέγαρο Μεγάρου Σκηνή Σκηνής Θέατρο Θεάτρου Ορχήστρα
+    Φεστιβάλ Γραφείο Γραφείου Πρεσβεία Πρεσβείας Προξενείο Σταθμός Σταθμού Γέφυρα Όρος Ποταμός Λίμνη
+    Κόλπος Ακτή Πάρκο Στάδιο Σταδίου Γήπεδο Μονή Μονής Ναός Ναού Κάστρο Ανάκτορο Βιβλιοθήκη Αρχείο
+    Σχολείο Λύκειο Γυμνάσιο Ακαδημία Ακαδημίας Πολυτεχνείο Πολυτεχνείου Κολέγιο Λυρικής Λυρική
     Βόρεια Νότια Ανατολική Δυτική Κεντρική Μέση Ανατολής Δυτικής Βόρειας Νότιας Ανατολικής Άπω
 """.split()
 COMMON_CAPITALISED = frozenset(key(w) for w in _COMMON_WORDS)
@@ -181,6 +186,7 @@ def name_runs(
     """Candidate names: capitalised, not opening a sentence, not a stop word or (unless
     `keep_nouns`) a common noun that news capitalises. `words`: tokens(greek) if already made."""
     runs: list[list[Token]] = []
+    common_end = -2  # where the last institution word ended
     for token in tokens(greek) if words is None else words:
         if not token.capitalised or token.initial or any(s <= token.start < e for s, e in skip):
             continue
@@ -189,7 +195,13 @@ def name_runs(
         if is_greek(token.text):
             if fold_greek(token.text) in GREEK_STOPWORDS:
                 continue
-            if not keep_nouns and (is_common(token.text) or _COMMON_ENDING.search(token.text.lower())):
+            # A genitive right after an institution word names the institution (Φεστιβάλ
+            # Κινηματογράφου, Μέγαρο Μουσικής): translated with it, not transliterated.
+            of_institution = token.start - common_end <= 1 and _GENITIVE.search(token.text.lower())
+            if not keep_nouns and is_common(token.text):
+                common_end = token.end
+                continue
+            if not keep_nouns and (_COMMON_ENDING.search(token.text.lower()) or of_institution):
                 continue
         elif len(token.text) < 3:
             continue
@@ -233,6 +245,14 @@ class EnglishWords:
         if best is None:  # a Greek genitive/accusative is shorter: compare with the English word's start
             starts = [s[: len(sound)] if len(s) > len(sound) else "" for s in self.sounds]
             best = process.extractOne(sound, starts, scorer=fuzz.ratio, score_cutoff=88)
+        stem = greek_sound(_INFLECTION.sub("", word))
+        if best is None and len(stem) >= 3:  # Πύλου / Pylos: the Greek ending is not the English one
+            best = process.extractOne(
+                stem,
+                [s[: len(stem)] for s in self.sounds],
+                scorer=fuzz.ratio,
+                score_cutoff=100 if len(stem) == 3 else 88,
+            )
         consonants = _consonants(sound)
         if best is None and len(consonants) >= 3:  # vowels vary most (Όρμπαν / Orban, Σολτς / Scholz)
             candidates = process.extract(consonants, self.consonants, scorer=fuzz.ratio, score_cutoff=85)

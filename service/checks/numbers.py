@@ -237,13 +237,20 @@ def english_numbers(text: str) -> list[EnglishNumber]:
 
 
 def unmatched(greek: list[GreekNumber], english: list[EnglishNumber]) -> list[GreekNumber]:
-    """Greek numbers that no (still unused) English number answers for."""
-    unused = list(english)
-    missing = []
-    for number in greek:
-        answer = next((e for e in unused if e.answers(number.value)), None)
-        if answer is None:
-            missing.append(number)
-        else:
-            unused.remove(answer)
-    return missing
+    """Greek numbers left without an English number when each English one answers for at most one
+    Greek one: a maximum bipartite matching (Kuhn's augmenting paths), so "τριών … 3 δισ." finds
+    "three … €3 billion" whichever order they come in."""
+    options = [[j for j, e in enumerate(english) if e.answers(n.value)] for n in greek]
+    owner: dict[int, int] = {}  # English index -> Greek index
+
+    def assign(i: int, seen: set[int]) -> bool:
+        for j in options[i]:
+            if j not in seen:
+                seen.add(j)
+                if j not in owner or assign(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    matched = {i for i in range(len(greek)) if assign(i, set())}
+    return [n for i, n in enumerate(greek) if i not in matched]
