@@ -309,3 +309,9 @@ def test_odd_input_gives_flags_or_nothing_never_an_error(text: str) -> None:
         assert all(isinstance(f, Flag) for f in check(greek, english))
         unsupported(greek, [english])
         consistency([(greek, english)])
+
+
+def test_an_empty_glossary_is_used_as_given() -> None:
+    empty = Glossary([])
+    assert len(empty) == 0 and empty.prepare_source("Οι ΗΠΑ.") == "Οι ΗΠΑ."
+    assert kinds("Ο Πούτιν μίλησε.", "Putin spoke.", empty) == []

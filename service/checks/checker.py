@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from service.checks.dates import greek_dates, month_and_weekday_flags
+from service.checks.dates import DateCheck, greek_dates, month_and_weekday_flags
 from service.checks.flag import Flag
 from service.checks.glossary import Glossary, Match, unmet_flag
 from service.checks.greek import key, tokens
@@ -14,7 +14,8 @@ from service.checks.numbers import GreekNumber, english_numbers, greek_numbers, 
 from service.text import fold_greek
 
 
-def _figures(greek: str) -> tuple[list[GreekNumber], list[GreekNumber], object]:
+def _figures(greek: str) -> tuple[list[GreekNumber], list[GreekNumber], DateCheck]:
+    """Day and year figures of dates, the other figures, and the dates themselves."""
     dates = greek_dates(greek)
     return dates.figures, greek_numbers(greek, skip=dates.spans), dates
 
@@ -27,7 +28,7 @@ def check(greek: str, english: str, glossary: Glossary | None = None) -> list[Fl
     flag); with a glossary each unmet term is a `glossary` flag.
     """
     flags: list[Flag] = []
-    knowledge = glossary or Glossary.default()
+    knowledge = glossary if glossary is not None else Glossary.default()
     english_words = EnglishWords(english)
     words = tokens(greek)
     skip: list[tuple[int, int]] = []
@@ -45,26 +46,11 @@ def check(greek: str, english: str, glossary: Glossary | None = None) -> list[Fl
     date_figures, numbers, dates = _figures(greek)
     found_in_english = english_numbers(english)
     values = {v for n in found_in_english for v in n.values}
-    flags += [Flag(*flag) for flag in month_and_weekday_flags(dates, english, values)]
+    flags += month_and_weekday_flags(dates, english, values)
     for missing in unmatched(sorted(date_figures + numbers, key=lambda n: n.start), found_in_english):
-        if missing in date_figures:
-            flags.append(
-                Flag(
-                    "date",
-                    missing.text,
-                    missing.expected,
-                    f"The date «{missing.text}» is not in the English (expected {missing.expected}).",
-                )
-            )
-        else:
-            flags.append(
-                Flag(
-                    "number",
-                    missing.text,
-                    missing.expected,
-                    f"The number «{missing.text}» is not in the English (expected {missing.expected}).",
-                )
-            )
+        kind = "date" if missing in date_figures else "number"
+        message = f"The {kind} «{missing.text}» is not in the English (expected {missing.expected})."
+        flags.append(Flag(kind, missing.text, missing.expected, message))
 
     for run in name_runs(greek, skip=skip + dates.spans, words=words):
         if not find_run(run, english_words):
@@ -114,7 +100,7 @@ def _english_key(form: str) -> str:
 
 def consistency(pairs: list[tuple[str, str]], glossary: Glossary | None = None) -> list[Flag]:
     """A `consistency` flag for each Greek name written in two English forms across the pairs."""
-    knowledge = glossary or Glossary.default()
+    knowledge = glossary if glossary is not None else Glossary.default()
     seen: dict[tuple[str, ...], dict[str, tuple[str, str]]] = {}
 
     def record(greek_key: tuple[str, ...], greek: str, english: str) -> None:

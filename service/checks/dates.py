@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from service.checks.flag import Flag
 from service.checks.numbers import GreekNumber
 from service.text import fold_greek
 
@@ -127,29 +128,17 @@ def greek_dates(text: str) -> DateCheck:
     return found
 
 
-def month_and_weekday_flags(dates: DateCheck, english: str, numbers_in_english: set[float]):
-    """(kind, Greek, expected, message) for each month or weekday missing from the English."""
-    missing = []
+def month_and_weekday_flags(dates: DateCheck, english: str, numbers_in_english: set[float]) -> list[Flag]:
+    """A `date` flag for each Greek month or weekday missing from the English."""
+    flags = []
     for greek, month, expected in dates.months:
         numeric = bool(_NUMERIC_DATE_EL.search(english)) and float(month + 1) in numbers_in_english
         if not _MONTH_EN[month].search(english) and not numeric:
-            missing.append(
-                (
-                    "date",
-                    greek,
-                    expected,
-                    f"The month in «{greek}» is not in the English (expected {MONTHS_EN[month]}).",
-                )
-            )
+            message = f"The month in «{greek}» is not in the English (expected {MONTHS_EN[month]})."
+            flags.append(Flag("date", greek, expected, message))
     for greek, index, initial in dates.weekdays:
         ordinal = initial and index in (1, 3) and _ORDINAL_EN[index // 2] in english.lower()
         if not _WEEKDAY_EN[index].search(english) and not ordinal:
-            missing.append(
-                (
-                    "date",
-                    greek,
-                    WEEKDAYS_EN[index],
-                    f"The weekday «{greek}» is not in the English (expected {WEEKDAYS_EN[index]}).",
-                )
-            )
-    return missing
+            message = f"The weekday «{greek}» is not in the English (expected {WEEKDAYS_EN[index]})."
+            flags.append(Flag("date", greek, WEEKDAYS_EN[index], message))
+    return flags
