@@ -233,34 +233,41 @@ class EnglishWords:
         if not is_greek(word):  # a Latin-script name in the Greek (Apple, iPhone): kept, maybe inflected
             if word.lower() in self.lower:
                 return word
-            best = process.extractOne(english_sound(word), self.sounds, scorer=fuzz.ratio, score_cutoff=85)
-            return self.words[best[2]] if best else None
+            return self._best(english_sound(word), self.sounds, 85)
         if word.isupper() and elot743(word).lower() in self.lower:
             return elot743(word)  # an acronym spelt out letter by letter: ΓΣΕΕ / GSEE
         sound = greek_sound(word)
         if len(sound) < 3:
             return next((w for w, s in zip(self.words, self.sounds, strict=True) if s == sound), None)
-        cutoff = 75 if len(sound) <= 5 else 78
-        best = process.extractOne(sound, self.sounds, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if best is None:  # a Greek genitive/accusative is shorter: compare with the English word's start
-            starts = [s[: len(sound)] if len(s) > len(sound) else "" for s in self.sounds]
-            best = process.extractOne(sound, starts, scorer=fuzz.ratio, score_cutoff=88)
-        stem = greek_sound(_INFLECTION.sub("", word))
-        if best is None and len(stem) >= 3:  # Πύλου / Pylos: the Greek ending is not the English one
-            best = process.extractOne(
-                stem,
-                [s[: len(stem)] for s in self.sounds],
-                scorer=fuzz.ratio,
-                score_cutoff=100 if len(stem) == 3 else 88,
-            )
-        consonants = _consonants(sound)
-        if best is None and len(consonants) >= 3:  # vowels vary most (Όρμπαν / Orban, Σολτς / Scholz)
-            candidates = process.extract(consonants, self.consonants, scorer=fuzz.ratio, score_cutoff=85)
-            # ... but not so much that Γιώργος (tzorgos) passes for "years" (tzears)
-            best = next(
-                (c for c in candidates if len(c[0]) >= 3 and fuzz.ratio(sound, self.sounds[c[2]]) >= 65), None
-            )
+        return (
+            self._best(sound, self.sounds, 75 if len(sound) <= 5 else 78)
+            # a Greek genitive or accusative is shorter: compare with the English word's start
+            or self._best(sound, [s[: len(sound)] if len(s) > len(sound) else "" for s in self.sounds], 88)
+            or self._by_stem(word)
+            or self._by_consonants(sound)
+        )
+
+    def _best(self, sound: str, choices: list[str], cutoff: float) -> str | None:
+        best = process.extractOne(sound, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         return self.words[best[2]] if best else None
+
+    def _by_stem(self, word: str) -> str | None:
+        """Πύλου / Pylos: the Greek ending is not the English one, so compare what precedes it."""
+        stem = greek_sound(_INFLECTION.sub("", word))
+        if len(stem) < 3:
+            return None
+        return self._best(stem, [s[: len(stem)] for s in self.sounds], 100 if len(stem) == 3 else 88)
+
+    def _by_consonants(self, sound: str) -> str | None:
+        """Vowels vary most (Όρμπαν / Orban, Σολτς / Scholz) ... but not so much that Γιώργος
+        (tzorgos) passes for "years" (tzears): the whole words must still look alike."""
+        consonants = _consonants(sound)
+        if len(consonants) < 3:
+            return None
+        for _, _, i in process.extract(consonants, self.consonants, scorer=fuzz.ratio, score_cutoff=85):
+            if len(self.consonants[i]) >= 3 and fuzz.ratio(sound, self.sounds[i]) >= 65:
+                return self.words[i]
+        return None
 
 
 @lru_cache(maxsize=8192)
