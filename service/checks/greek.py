@@ -11,6 +11,9 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+# The one import from the extractive summariser: its stemmer and stop words (GREEK_STOPWORDS is
+# re-exported for names.py).
+from service.summarize import GREEK_STOPWORDS as GREEK_STOPWORDS
 from service.summarize import content_tokens
 from service.text import fold_greek
 

@@ -17,8 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from service.checks.greek import Token, is_greek, key, prefix, strip_accents, tokens
-from service.summarize import GREEK_STOPWORDS
+from service.checks.greek import GREEK_STOPWORDS, Token, is_greek, key, prefix, strip_accents, tokens
 from service.text import fold_greek
 
 _ELOT_DIGRAPHS = [
