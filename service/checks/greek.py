@@ -11,10 +11,10 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-# The one import from the extractive summariser: its stemmer and stop words (GREEK_STOPWORDS is
-# re-exported for names.py).
-from service.summarize import GREEK_STOPWORDS as GREEK_STOPWORDS
-from service.summarize import content_tokens
+# The one import from the extractive summariser (service/extractive.py): its stemmer and stop
+# words (GREEK_STOPWORDS is re-exported for names.py).
+from service.extractive import GREEK_STOPWORDS as GREEK_STOPWORDS
+from service.extractive import content_tokens
 from service.text import fold_greek
 
 # A word, or a dotted acronym such as Η.Π.Α. / U.S. (kept whole so it can be looked up).
