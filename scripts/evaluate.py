@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.errors import InputError
+from service.errors import run_command
 
 
 def run_checks(args: argparse.Namespace) -> int:
@@ -55,11 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return args.run(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    return run_command(lambda: args.run(args))  # bad pairs or glossary file: one line, exit 2
 
 
 if __name__ == "__main__":
