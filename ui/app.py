@@ -30,6 +30,8 @@ from service import (
 from ui.config import UiSettings, max_request_bytes
 from ui.endpoints import Endpoints
 from ui.limits import BodySizeLimit
+from ui.model_jobs import ModelJobs
+from ui.plain_routes import plain_routes
 from ui.render import placeholder_html
 from ui.style import CSS, theme
 
@@ -53,7 +55,8 @@ def load_examples() -> list[tuple[str, str]]:
 def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks:
     """The Blocks app, its queue bounded. The service should be loaded (service.load()) already."""
     ui = ui or UiSettings()
-    api = Endpoints(service, ui)
+    jobs = ModelJobs(ui.concurrency, ui.queue_size)  # shared with the plain HTTP routes (launch)
+    api = Endpoints(jobs.guard(service), ui)
     examples = load_examples()
     default_bullets = max(1, min(service.settings.bullets, MAX_BULLETS))
     model_jobs: dict[str, Any] = {"concurrency_id": "model", "concurrency_limit": ui.concurrency}
@@ -143,6 +146,7 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
         )
 
     demo.queue(max_size=ui.queue_size, default_concurrency_limit=ui.concurrency)
+    demo.model_jobs = jobs  # type: ignore[attr-defined]
     return demo
 
 
@@ -161,7 +165,11 @@ def launch(
         auth=list(ui.auth) or None,
         auth_message="Greek news digest: please log in.",
         max_file_size="1mb",  # the app takes no uploads; bound the upload route anyway
-        app_kwargs={"middleware": [Middleware(BodySizeLimit, max_bytes=limit)]},
+        app_kwargs={
+            "middleware": [Middleware(BodySizeLimit, max_bytes=limit)],
+            # The JSON API and the LibreTranslate routes, ahead of Gradio's own (ui.plain_routes).
+            "routes": plain_routes(service, ui, demo.model_jobs, lambda: getattr(demo, "server_app", None)),
+        },
         enable_monitoring=False,  # /monitoring would show traffic to anyone allowed in
         run_history=False,  # do not keep people's articles in their browser's storage
         mcp_server=False,

@@ -49,6 +49,26 @@ def parse_auth(value: str | None = None, file: str | Path | None = None) -> tupl
     return tuple(accounts)
 
 
+def parse_api_keys(value: str | None = None, file: str | Path | None = None) -> tuple[str, ...]:
+    """Keys for the plain HTTP API from DIGEST_API_KEYS (comma-separated) and DIGEST_API_KEYS_FILE
+    (one a line; blank lines and '#' comments skipped)."""
+    keys = [k.strip() for k in (value or "").split(",") if k.strip()]
+    if file:
+        path = Path(file)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read DIGEST_API_KEYS_FILE {path}: {exc}") from None
+        keys += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        if not keys:
+            raise ConfigError(f"DIGEST_API_KEYS_FILE {path} holds no key")
+    for key in keys:
+        if len(key) < 8 or any(c.isspace() for c in key):
+            # Never echo a key: say where the bad one is by its length only.
+            raise ConfigError(f"API keys must be at least 8 characters without spaces (one has {len(key)})")
+    return tuple(keys)
+
+
 @dataclass(frozen=True)
 class UiSettings:
     host: str = LOOPBACK  # only this machine, unless told otherwise
@@ -57,22 +77,36 @@ class UiSettings:
     queue_size: int = 64  # requests waiting at most; more are refused ("queue full")
     concurrency: int = 2  # model jobs (summarise + translate together) running at once
     auth: tuple[tuple[str, str], ...] = ()  # (user, password) pairs; empty: no login
+    api_keys: tuple[str, ...] = ()  # Bearer keys for the plain HTTP API (not the page)
 
     @classmethod
     def from_env(cls, **overrides: object) -> UiSettings:
-        """DIGEST_HOST, DIGEST_PORT, DIGEST_QUEUE_SIZE, DIGEST_CONCURRENCY, DIGEST_AUTH(_FILE)."""
+        """DIGEST_HOST, DIGEST_PORT, DIGEST_QUEUE_SIZE, DIGEST_CONCURRENCY, DIGEST_AUTH(_FILE),
+        DIGEST_API_KEYS(_FILE)."""
         env = cls(
             host=os.environ.get("DIGEST_HOST", "").strip() or LOOPBACK,
             port=int_env("DIGEST_PORT", cls.port, 1),
             queue_size=int_env("DIGEST_QUEUE_SIZE", cls.queue_size, 1),
             concurrency=int_env("DIGEST_CONCURRENCY", cls.concurrency, 1),
             auth=parse_auth(os.environ.get("DIGEST_AUTH"), os.environ.get("DIGEST_AUTH_FILE")),
+            api_keys=parse_api_keys(
+                os.environ.get("DIGEST_API_KEYS"), os.environ.get("DIGEST_API_KEYS_FILE")
+            ),
         )
         return with_overrides(env, overrides)
 
     @property
     def local_only(self) -> bool:
         return self.host in (LOOPBACK, "localhost", "::1") and not self.share
+
+    def server_status(self, max_chars: int) -> dict[str, object]:
+        """The "server" part of /status: how much work is accepted and whether a login is needed."""
+        return {
+            "queue_size": self.queue_size,
+            "concurrency": self.concurrency,
+            "max_request_bytes": max_request_bytes(max_chars),
+            "login_required": bool(self.auth),
+        }
 
 
 def max_request_bytes(max_chars: int) -> int:

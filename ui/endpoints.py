@@ -16,7 +16,7 @@ from typing import Any
 import gradio as gr
 
 from service import Digest, DigestService, InputError, UnavailableError
-from ui.config import UiSettings, max_request_bytes
+from ui.config import UiSettings
 from ui.downloads import Downloads
 from ui.render import digest_html, status_badge, status_html
 
@@ -100,12 +100,7 @@ class Endpoints:
                 # gradio_client takes any dict with a "path" key for a file to download.
                 if isinstance(data.get(role), dict) and "path" in data[role]:
                     data[role]["model_path"] = data[role].pop("path")
-            data["server"] = {
-                "queue_size": self.ui.queue_size,
-                "concurrency": self.ui.concurrency,
-                "max_request_bytes": max_request_bytes(self.service.settings.max_chars),
-                "login_required": bool(self.ui.auth),
-            }
+            data["server"] = self.ui.server_status(self.service.settings.max_chars)
             return data
 
     # -- UI plumbing (private: not on the API page) ---------------------------------------------

@@ -31,7 +31,9 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            body = json.dumps({"detail": self._message(int(declared))}).encode()
+            # "error" for the plain JSON and LibreTranslate routes, "detail" as FastAPI/Gradio say it.
+            message = self._message(int(declared))
+            body = json.dumps({"error": message, "detail": message}).encode()
             await send({"type": "http.response.start", "status": 413,
                         "headers": [(b"content-type", b"application/json"),
                                     (b"content-length", str(len(body)).encode())]})
