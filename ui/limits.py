@@ -35,7 +35,7 @@ class BodySizeLimit:
             message = self._message(int(declared))
             body = json.dumps({"error": message, "detail": message}).encode()
             await send({"type": "http.response.start", "status": 413,
-                        "headers": [(b"content-type", b"application/json"),
+                        "headers": [(b"content-type", b"application/json; charset=utf-8"),
                                     (b"content-length", str(len(body)).encode())]})
             await send({"type": "http.response.body", "body": body})
             return

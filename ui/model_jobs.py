@@ -34,6 +34,12 @@ class ModelJobs:
         self._lock = threading.Lock()
         self._threads: anyio.CapacityLimiter | None = None  # made in the event loop, on first use
 
+    @property
+    def admitted(self) -> int:
+        """Plain-route requests running or waiting for a slot now."""
+        with self._lock:
+            return self._admitted
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold one model slot for the duration (blocks until one is free)."""
