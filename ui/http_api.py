@@ -44,9 +44,12 @@ SAMPLE = (
 
 
 class Utf8JSON(JSONResponse):
-    """JSON with Greek as it is (Starlette writes ensure_ascii=False), and the charset said."""
+    """JSON with Greek as it is (Starlette writes ensure_ascii=False), the charset said, a final newline."""
 
     media_type = "application/json; charset=utf-8"
+
+    def render(self, content: Any) -> bytes:
+        return super().render(content) + b"\n"  # so curl's output ends its line
 
 
 class ApiError(Exception):
