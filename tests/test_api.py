@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,16 @@ def serve(service: DigestService, **ui_options: Any) -> tuple[Any, str]:
     return demo, f"http://127.0.0.1:{ui.port}/"
 
 
+@contextmanager
+def served(service: DigestService, **ui_options: Any) -> Iterator[str]:
+    """The URL of a server for `service` while the block runs."""
+    demo, url = serve(service, **ui_options)
+    try:
+        yield url
+    finally:
+        demo.close()
+
+
 def client(url: str, **kwargs: Any) -> Client:
     return Client(url, verbose=False, analytics_enabled=False, download_files=False, **kwargs)
 
@@ -55,11 +66,8 @@ def service(tiny_models: dict[str, Path]) -> DigestService:
 
 @pytest.fixture(scope="module")
 def server(service: DigestService) -> Iterator[str]:
-    demo, url = serve(service)
-    try:
+    with served(service) as url:
         yield url
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")

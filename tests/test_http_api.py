@@ -16,11 +16,14 @@ import pytest
 
 from service.config import Settings
 from service.engine import DigestService
+from tests import test_api
 from tests.bad_inputs import ARTICLE
-from tests.test_api import client, serve
+from tests.test_api import client, serve, served
 from ui.config import ConfigError, max_request_bytes, parse_api_keys
 
 pytestmark = pytest.mark.slow
+# The tiny-translator service and its server, shared with test_api (pytest finds them here).
+server, service = test_api.server, test_api.service
 
 JSON_UTF8 = "application/json; charset=utf-8"
 KEY = "key-0123456789abcdef"
@@ -28,27 +31,10 @@ ACCOUNT = ("editor", "s3cret pass")
 
 
 @pytest.fixture(scope="module")
-def service(tiny_models: dict[str, Path]) -> DigestService:
-    return DigestService(Settings(translator=str(tiny_models["translator"]), num_beams=1)).load()
-
-
-@pytest.fixture(scope="module")
-def server(service: DigestService) -> Iterator[str]:
-    demo, url = serve(service)
-    try:
-        yield url
-    finally:
-        demo.close()
-
-
-@pytest.fixture(scope="module")
 def locked() -> Iterator[str]:
     """A server with a login and an API key, and no translator."""
-    demo, url = serve(DigestService(Settings(translator="none")).load(), auth=(ACCOUNT,), api_keys=(KEY,))
-    try:
+    with served(DigestService(Settings(translator="none")).load(), auth=(ACCOUNT,), api_keys=(KEY,)) as url:
         yield url
-    finally:
-        demo.close()
 
 
 def post(url: str, path: str, body: Any, **kwargs: Any) -> httpx.Response:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 
@@ -14,35 +13,23 @@ import httpx
 import pytest
 from libretranslatepy import LibreTranslateAPI
 
-from service.config import Settings
 from service.engine import DigestService
+from tests import test_api
 from tests.bad_inputs import ARTICLE, GREEK_SENTENCE
-from tests.test_api import serve
+from tests.test_api import served
 
 pytestmark = pytest.mark.slow
+# The tiny-translator service and its server, shared with test_api (pytest finds them here).
+server, service = test_api.server, test_api.service
 
 KEY = "key-0123456789abcdef"
 ENGLISH = "The prime minister met the French president in Paris today. " * 3
 
 
 @pytest.fixture(scope="module")
-def server(tiny_models: dict[str, Path]) -> Iterator[str]:
-    service = DigestService(Settings(translator=str(tiny_models["translator"]), num_beams=1)).load()
-    demo, url = serve(service)
-    try:
+def keyed(service: DigestService) -> Iterator[str]:
+    with served(service, api_keys=(KEY,)) as url:
         yield url
-    finally:
-        demo.close()
-
-
-@pytest.fixture(scope="module")
-def keyed(tiny_models: dict[str, Path]) -> Iterator[str]:
-    service = DigestService(Settings(translator=str(tiny_models["translator"]), num_beams=1)).load()
-    demo, url = serve(service, api_keys=(KEY,))
-    try:
-        yield url
-    finally:
-        demo.close()
 
 
 def translate(url: str, **body: Any) -> httpx.Response:

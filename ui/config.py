@@ -27,6 +27,19 @@ def _pair(text: str, where: str) -> tuple[str, str]:
     return user.strip(), password
 
 
+def _file_lines(file: str | Path, setting: str) -> list[tuple[int, str]]:
+    """(line number, line) of a settings file, blank lines and '#' comments skipped."""
+    path = Path(file)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {setting} {path}: {exc}") from None
+    return [
+        (n, line) for n, line in enumerate(lines, 1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
 def parse_auth(value: str | None = None, file: str | Path | None = None) -> tuple[tuple[str, str], ...]:
     """Accounts from DIGEST_AUTH ("user:pass") and DIGEST_AUTH_FILE (one user:pass a line).
 
@@ -36,16 +49,10 @@ def parse_auth(value: str | None = None, file: str | Path | None = None) -> tupl
     if value:
         accounts.append(_pair(value.strip(), "DIGEST_AUTH"))
     if file:
-        path = Path(file)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read DIGEST_AUTH_FILE {path}: {exc}") from None
-        for number, line in enumerate(lines, 1):
-            if line.strip() and not line.lstrip().startswith("#"):
-                accounts.append(_pair(line.rstrip("\r\n"), f"line {number} of {path}"))
+        for number, line in _file_lines(file, "DIGEST_AUTH_FILE"):
+            accounts.append(_pair(line, f"line {number} of {file}"))
         if not accounts:
-            raise ConfigError(f"DIGEST_AUTH_FILE {path} holds no user:password line")
+            raise ConfigError(f"DIGEST_AUTH_FILE {file} holds no user:password line")
     return tuple(accounts)
 
 
@@ -54,14 +61,9 @@ def parse_api_keys(value: str | None = None, file: str | Path | None = None) -> 
     (one a line; blank lines and '#' comments skipped)."""
     keys = [k.strip() for k in (value or "").split(",") if k.strip()]
     if file:
-        path = Path(file)
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read DIGEST_API_KEYS_FILE {path}: {exc}") from None
-        keys += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        keys += [line.strip() for _, line in _file_lines(file, "DIGEST_API_KEYS_FILE")]
         if not keys:
-            raise ConfigError(f"DIGEST_API_KEYS_FILE {path} holds no key")
+            raise ConfigError(f"DIGEST_API_KEYS_FILE {file} holds no key")
     for key in keys:
         if len(key) < 8 or any(c.isspace() for c in key):
             # Never echo a key: say where the bad one is by its length only.
