@@ -132,6 +132,10 @@ def test_malformed_json_and_oversized_body(server: str) -> None:
     body = json.dumps({"text": "α" * (max_request_bytes(20_000) // 2 + 10)}, ensure_ascii=False).encode()
     huge = httpx.post(f"{server}api/v1/digest", content=body, headers=as_json)
     assert_error(huge, 413, "too large")
+    chunks = iter([body[:65536], body[65536:]])
+    in_chunks = httpx.post(f"{server}api/v1/digest", content=chunks, headers=as_json)
+    assert "content-length" not in in_chunks.request.headers  # sent chunked: no size known up front
+    assert_error(in_chunks, 413, "too large")
     assert_error(httpx.get(f"{server}api/v1/nothing-here"), 404, "Not Found")
 
 

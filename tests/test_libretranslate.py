@@ -144,6 +144,10 @@ def test_malformed_bodies(server: str) -> None:
                               headers={"content-type": "application/json"})
         assert refused(response, 400) == "Invalid JSON format"
     assert refused(httpx.post(f"{server}detect", data={}), 400) == "Invalid request: missing q parameter"
+    huge = json.dumps({"q": "α" * 5_000_000, "source": "el", "target": "en"}, ensure_ascii=False).encode()
+    in_chunks = httpx.post(f"{server}translate", content=iter([huge[:65536], huge[65536:]]),
+                           headers={"content-type": "application/json"})
+    assert in_chunks.status_code == 413 and "too large" in in_chunks.json()["error"]
 
 
 def test_gradio_is_unaffected(server: str) -> None:

@@ -20,6 +20,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.requests import ClientDisconnect
 from starlette.routing import BaseRoute
 
 from service.errors import InputError
@@ -121,6 +122,8 @@ def libretranslate_routes(service: Any, jobs: ModelJobs, access: Access) -> list
             return Utf8JSON(await work(fields))
         except ApiError as refusal:
             return error_response(refusal.status, refusal.message, refusal.headers)
+        except ClientDisconnect:  # gone, or cut off by the body cap (ui.limits), which has answered 413
+            return error_response(400, "The request body did not arrive in full.")
         except Exception as exc:
             status, message, headers = service_error(exc)
             if status == 429:
