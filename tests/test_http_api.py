@@ -178,6 +178,11 @@ def test_page_login_cookie(locked: str) -> None:
         logged_in = browser.post("login", data={"username": ACCOUNT[0], "password": ACCOUNT[1]})
         assert logged_in.status_code == 200
         assert browser.get("api/v1/status").status_code == 200
+        same_site = {"Origin": locked.rstrip("/")}
+        assert browser.post("api/v1/digest", json={"text": ARTICLE}, headers=same_site).status_code == 200
+        # Another site's page posting with the user's cookie is not the user.
+        other_site = {"Origin": "https://evil.example"}
+        assert_error(browser.post("api/v1/digest", json={"text": ARTICLE}, headers=other_site), 401, "Log in")
 
 
 def test_missing_translator_is_503_with_the_reason(locked: str) -> None:

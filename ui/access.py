@@ -3,7 +3,8 @@
 With neither DIGEST_AUTH nor DIGEST_API_KEYS set, the routes are open, like the page. Otherwise a
 request needs one of: `Authorization: Bearer KEY` (or LibreTranslate's `api_key` field) with a key
 from DIGEST_API_KEYS; `Authorization: Basic` with a DIGEST_AUTH account (plain clients such as
-curl); or the cookie the page's login form sets (a browser that is logged in to the page).
+curl); or the cookie the page's login form sets (a browser that is logged in to the page), unless
+the request comes from another site's page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import enum
 import hmac
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
@@ -65,6 +67,9 @@ class Access:
         app = self.gradio_app()
         if app is None or not self.accounts:
             return None
+        origin = request.headers.get("origin")
+        if origin and urlsplit(origin).netloc != request.headers.get("host"):
+            return None  # another site's page posting with the user's cookie (CSRF): not the user
         cookie_id = getattr(app, "cookie_id", None)
         token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
             f"access-token-unsecure-{cookie_id}"
