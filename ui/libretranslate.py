@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -114,7 +115,7 @@ def libretranslate_routes(service: Any, jobs: ModelJobs, access: Access) -> list
             english.append(as_html(translation.paragraphs) if text_format == "html" else translation.text)
         return english
 
-    async def answer(request: Request, work: Any) -> Utf8JSON:
+    async def answer(request: Request, work: Callable[[dict[str, Any]], Awaitable[Any]]) -> Utf8JSON:
         """Run `work(fields)`; any refusal or service error becomes LibreTranslate's error shape."""
         try:
             fields = await read_fields(request)
