@@ -14,8 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from service.config import Settings
-from service.engine import DigestService
+from service import DigestService, Settings
 from tests import test_api
 from tests.bad_inputs import ARTICLE
 from tests.test_api import client, serve, served

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from libretranslatepy import LibreTranslateAPI
 
-from service.engine import DigestService
+from service import DigestService
 from tests import test_api
 from tests.bad_inputs import ARTICLE, GREEK_SENTENCE
 from tests.test_api import served

@@ -27,11 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from service.digest import Digest
-from service.errors import InputError, ServiceBusyError, UnavailableError
+from service import Digest, InputError, UnavailableError
 from ui.access import Access, Verdict
 from ui.config import UiSettings
-from ui.model_jobs import ModelJobs
+from ui.model_jobs import ModelJobs, ServerBusyError
 
 log = logging.getLogger("ui.http_api")
 
@@ -68,7 +67,7 @@ def service_error(exc: Exception) -> tuple[int, str, dict[str, str] | None]:
         return 400, str(exc), None
     if isinstance(exc, UnavailableError):
         return 503, str(exc), None
-    if isinstance(exc, ServiceBusyError):
+    if isinstance(exc, ServerBusyError):
         return 429, str(exc), {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return 500, "Something went wrong; the details are in the server log. Please try again.", None
 
@@ -198,8 +197,8 @@ def build_api(service: Any, ui: UiSettings, jobs: ModelJobs, access: Access) -> 
     async def status() -> Utf8JSON:
         """Which translator and summariser are configured and loaded (with the fix when one is
         missing), the backend, the limits and the server's settings."""
-        data = await anyio.to_thread.run_sync(service.status)  # may measure model folders once
-        return Utf8JSON({**data, "server": ui.server_status(service.settings.max_chars)})
+        status = await anyio.to_thread.run_sync(service.status)  # may measure model folders once
+        return Utf8JSON({**status.to_dict(), "server": ui.server_status(service.settings.max_chars)})
 
     return app
 

@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request
 from starlette.requests import ClientDisconnect
 from starlette.routing import BaseRoute
 
-from service.errors import InputError
+from service import InputError
 from service.text import MIN_GREEK_SHARE, greek_share
 from ui.access import Access, Verdict
 from ui.http_api import ApiError, Utf8JSON, error_response, service_error
@@ -102,17 +102,18 @@ def libretranslate_routes(service: Any, jobs: ModelJobs, access: Access) -> list
     max_chars = service.settings.max_chars
 
     def translate_all(texts: list[str], text_format: str) -> list[str]:
-        """One model job for the whole request; blank items come back as they are."""
-        english = []
-        for number, text in enumerate(texts):
-            if not text.strip():
-                english.append(text)
-                continue
+        """The texts' English from one generate() call (the batch path); blank items stay as they are."""
+        wanted = [number for number, text in enumerate(texts) if text.strip()]
+        articles = []
+        for number in wanted:
             try:
-                translation = service.translate(text)
+                articles.append(service.parse(texts[number]))
             except InputError as exc:
                 raise InputError(f"q[{number}]: {exc}" if len(texts) > 1 else str(exc)) from None
-            english.append(as_html(translation.paragraphs) if text_format == "html" else translation.text)
+        english = list(texts)
+        for number, translation in zip(wanted, service.translate_articles(articles) if articles else [],
+                                       strict=True):
+            english[number] = as_html(translation.paragraphs) if text_format == "html" else translation.text
         return english
 
     async def answer(request: Request, work: Callable[[dict[str, Any]], Awaitable[Any]]) -> Utf8JSON:

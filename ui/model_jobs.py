@@ -19,10 +19,13 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
-from service.errors import ServiceBusyError
-
 T = TypeVar("T")
-GUARDED_METHODS = ("digest", "digest_articles", "translate")  # the DigestService calls that run models
+# The DigestService calls that run models.
+GUARDED_METHODS = ("digest", "digest_articles", "translate", "translate_articles")
+
+
+class ServerBusyError(RuntimeError):
+    """Every model slot is taken and the line of waiting requests is full: try again shortly."""
 
 
 class ModelJobs:
@@ -47,14 +50,14 @@ class ModelJobs:
             yield
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """`fn(*args, **kwargs)` in a worker thread, holding a slot; ServiceBusyError when the line is full.
+        """`fn(*args, **kwargs)` in a worker thread, holding a slot; ServerBusyError when the line is full.
 
         The worker threads come from a pool of their own, so waiting requests never take the
         threads Gradio and Starlette need for everything else.
         """
         with self._lock:
             if self._admitted >= self.concurrency + self.queue_size:
-                raise ServiceBusyError(
+                raise ServerBusyError(
                     f"The server is busy ({self.concurrency} running, {self.queue_size} waiting): "
                     "try again in a few seconds."
                 )
