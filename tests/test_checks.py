@@ -315,3 +315,29 @@ def test_an_empty_glossary_is_used_as_given() -> None:
     empty = Glossary([])
     assert len(empty) == 0 and empty.prepare_source("Οι ΗΠΑ.") == "Οι ΗΠΑ."
     assert kinds("Ο Πούτιν μίλησε.", "Putin spoke.", empty) == []
+
+
+@pytest.mark.parametrize(
+    ("greek", "english"),
+    [
+        ("Το τρένο φεύγει στις 20:30.", "The train leaves at 8:30 p.m."),
+        ("Η μουσική της δεκαετίας του '80 επιστρέφει.", "The music of the 1980s is making a comeback."),
+        # names past the sound key, rendered by a capitalised word nothing else accounts for
+        ("Ο καθηγητής του Πανεπιστημίου Ντελχάουζι μίλησε.", "The professor at Dalhousie University spoke."),
+        ("Ο Τσαρλς Ντάργουιν δημοσίευσε το βιβλίο το 1859.", "Charles Darwin published the book in 1859."),
+        ("Η Λίζμπον είναι μεγάλη πόλη.", "Lisbon is a big city."),
+    ],
+)
+def test_real_translation_habits_pass(greek: str, english: str) -> None:
+    assert check(greek, english) == []
+
+
+def test_a_dropped_name_is_flagged_even_past_the_sound_key() -> None:
+    greek = "Ο καθηγητής του Πανεπιστημίου Ντελχάουζι μίλησε στον Τσαρλς Ντάργουιν."
+    flags = check(greek, "The professor at the university spoke to Charles Darwin.")
+    assert [f.greek for f in flags if f.kind == "name"] == ["Ντελχάουζι"]
+
+
+def test_the_wrong_hour_is_still_flagged() -> None:
+    flags = check("Το τρένο φεύγει στις 20:30.", "The train leaves at 9:30 p.m.")
+    assert [f.kind for f in flags] == ["number"]

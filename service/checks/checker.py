@@ -8,8 +8,16 @@ from rapidfuzz import fuzz, process
 from service.checks.dates import DateCheck, greek_dates, month_and_weekday_flags
 from service.checks.flag import Flag
 from service.checks.glossary import Glossary, Match, unmet_flag
-from service.checks.greek import key, tokens
-from service.checks.names import EnglishWords, elot743, find_run, is_common, name_runs
+from service.checks.greek import Token, key, tokens
+from service.checks.names import (
+    EnglishWords,
+    elot743,
+    find_run,
+    is_common,
+    name_runs,
+    resembles,
+    unexplained_capitals,
+)
 from service.checks.numbers import GreekNumber, english_numbers, greek_numbers, unmatched
 from service.text import fold_greek
 
@@ -26,22 +34,30 @@ def check(greek: str, english: str, glossary: Glossary | None = None) -> list[Fl
     Without a glossary the shipped one still tells how names are written in English, but an
     unmet term only counts when no transliteration of it is in the English either (a `name`
     flag); with a glossary each unmet term is a `glossary` flag.
+
+    A name is flagged only when the English has no capitalised word left over that could render
+    it: translators translate names (Νέας Σκωτίας / Nova Scotia) and respell them past any sound
+    key, and a false alarm costs the reader's trust; a dropped name leaves nothing over.
     """
     flags: list[Flag] = []
     knowledge = glossary if glossary is not None else Glossary.default()
     english_words = EnglishWords(english)
     words = tokens(greek)
     skip: list[tuple[int, int]] = []
+    explained: set[str] = set()  # lower-cased English words that render something in the Greek
+    missing_names: list[tuple[list[Token], Flag]] = []
     for term in knowledge.find(greek, words):
         skip.append((term.start, term.end))
-        if knowledge.english_form(term, english) is not None:
+        form = knowledge.english_form(term, english)
+        if form is not None:
+            explained.update(w.lower() for w in form.split())
             continue
         if glossary is not None:
             flags.append(unmet_flag(term))
         elif not _rendered_or_common(term, english_words):
             expected = term.preferred or term.accepted[0]
             message = f"The name «{term.text}» is not in the English (expected {expected})."
-            flags.append(Flag("name", term.text, expected, message))
+            missing_names.append((tokens(term.text), Flag("name", term.text, expected, message)))
 
     date_figures, numbers, dates = _figures(greek)
     found_in_english = english_numbers(english)
@@ -53,10 +69,18 @@ def check(greek: str, english: str, glossary: Glossary | None = None) -> list[Fl
         flags.append(Flag(kind, missing.text, missing.expected, message))
 
     for run in name_runs(greek, skip=skip + dates.spans, words=words):
-        if not find_run(run, english_words):
+        rendered = find_run(run, english_words)
+        explained.update(word.lower() for _, word in rendered)
+        if not rendered:
             latin = elot743(run.text)
             how = f" (transliterated: {latin})" if latin != run.text else ""
-            flags.append(Flag("name", run.text, latin, f"The name «{run.text}» is not in the English{how}."))
+            message = f"The name «{run.text}» is not in the English{how}."
+            missing_names.append((list(run.words), Flag("name", run.text, latin, message)))
+    if missing_names:
+        spare = unexplained_capitals(english, explained)
+        flags += [
+            flag for name, flag in missing_names if not any(resembles(name, word) for word in spare)
+        ]
     return flags
 
 

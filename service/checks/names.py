@@ -282,3 +282,50 @@ def find_run(run: NameRun, english: EnglishWords) -> list[tuple[Token, str]]:
         if match is not None:
             found.append((token, match))
     return found
+
+
+# English words capitalised for reasons other than being a name from the Greek: titles and
+# words a translator capitalises (President, Minister), calendar words, pronouns.
+_ENGLISH_NOT_NAMES = frozenset(
+    """i mr mrs ms dr prof president prime minister ministry chancellor premier king queen prince
+    princess pope saint st mount lake river sea ocean north south east west northern southern eastern
+    western central january february march april may june july august september october november
+    december monday tuesday wednesday thursday friday saturday sunday the a an of and in on at for
+    to by with from""".split()
+)
+# Words that open English sentences for grammar's sake; any other capitalised first word may be
+# a name ("Lisbon is…").
+_SENTENCE_STARTERS = frozenset(
+    """a an the this that these those there here it its he she they we you i his her their our my your
+    in on at for to from by with after before during since while when as if but and or so yet however
+    also meanwhile according more most some many several all both each every no not one two three
+    about over under nearly almost around only just even still what who which where why how""".split()
+)
+_CAPITALISED_EN = re.compile(r"(?<![\w'’])[A-Z][\w'’-]*")
+_SENTENCE_OPENERS = frozenset('.!?:"“«(')
+
+
+def unexplained_capitals(english: str, explained: set[str]) -> list[str]:
+    """Capitalised English words, not opening a sentence, that no Greek name or term accounts for:
+    where one is left, a Greek name the sound key missed may be rendered by it."""
+    spare = []
+    for match in _CAPITALISED_EN.finditer(english):
+        before = english[: match.start()].rstrip()
+        word = match.group().split("'")[0].split("’")[0]
+        if word.lower() in explained or word.lower() in _ENGLISH_NOT_NAMES:
+            continue
+        if (not before or before[-1] in _SENTENCE_OPENERS) and word.lower() in _SENTENCE_STARTERS:
+            continue  # a common word capitalised because it opens a sentence or a quotation
+        spare.append(word)
+    return spare
+
+
+def resembles(name: list[Token], english_word: str) -> bool:
+    """A loose likeness of a Greek name (its words) and an English word: the start of their
+    consonant skeletons, or half the letters of their sound keys."""
+    sound = english_sound(english_word)
+    for token in name:
+        greek = greek_sound(token.text) if is_greek(token.text) else english_sound(token.text)
+        if fuzz.ratio(greek, sound) >= 50 or _consonants(greek)[:2] == _consonants(sound)[:2]:
+            return True
+    return False

@@ -116,6 +116,7 @@ _WORD_EN = re.compile(
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion)\b)?",
     re.IGNORECASE,
 )
+_TIME_EN = re.compile(r"(?<![\d.,])(\d{1,2})[:.]\d{2}\s*([ap])\.?m\b", re.IGNORECASE)
 _MAX_DIGITS = 24  # longer digit runs are codes or junk, not figures (and would overflow a float)
 _ORDINAL_SUFFIX = {1: "st", 2: "nd", 3: "rd"}
 
@@ -218,6 +219,8 @@ def english_numbers(text: str) -> list[EnglishNumber]:
         scale_word = (match.group("scale") or "").lower()
         scale = _SCALES_EN.get(scale_word, 1.0)
         values.add(raw * scale)
+        if match.group().endswith("s") and 1000 <= raw <= 2100 and raw % 10 == 0:
+            values.add(raw % 100)  # the 1980s for the Greek δεκαετία του '80
         afternoon = (match.group("pm") or "").lower().startswith("p")
         if afternoon and raw < 12:
             values.add(raw + 12)
@@ -226,6 +229,10 @@ def english_numbers(text: str) -> list[EnglishNumber]:
             values.update({hour, hour + 12} if afternoon and hour < 12 else {hour})
             found.append(EnglishNumber(frozenset({round(raw % 1 * 100)}), raw, 0, 1.0))
         found.append(EnglishNumber(frozenset(values), raw, decimals, scale))
+    for match in _TIME_EN.finditer(text):  # 8:30 p.m. for 20:30: the hour read both ways
+        hour = int(match.group(1))
+        if match.group(2).lower().startswith("p") and hour < 12:
+            found.append(EnglishNumber(frozenset({hour, hour + 12}), hour, 0, 1.0))
     for match in _WORD_EN.finditer(text):
         if match.group("tens"):
             raw = _TENS_EN[match.group("tens").lower()] + _ONES_EN.index(match.group("unit").lower())
