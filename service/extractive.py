@@ -44,11 +44,16 @@ def _stemmer():
     return stemmer
 
 
+def stem_words(words: list[str]) -> list[str]:
+    """Snowball Greek stems of folded words (fold_greek); other words come back unchanged."""
+    return _stemmer().stemWords(words)
+
+
 def content_tokens(text: str) -> list[str]:
     """Greek-normalised content words: folded case/accents, no stop words, light stemming."""
     words = [w for w in (fold_greek(t) for t in _WORD.findall(text)) if w not in GREEK_STOPWORDS]
     words = [w for w in words if len(w) > 1 and not w.isdigit()]
-    return _stemmer().stemWords(words)
+    return stem_words(words)
 
 
 def default_bullet_count(n_sentences: int, requested: int) -> int:
