@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint browser-deps models tiny-models bench load-test clean
+.PHONY: setup run test lint browser-deps models tiny-models bench load-test evaluate clean
 
 # torch first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
 $(VENV)/.installed: pyproject.toml
@@ -44,6 +44,11 @@ bench: setup
 
 load-test: setup
 	$(PY) scripts/load_test.py
+
+# Translation quality of the configured model: make evaluate PAIRS=ell-eng.tsv [EVAL_FLAGS='--compare torch,ct2']
+evaluate: setup
+	@test -n "$(PAIRS)" || { echo "usage: make evaluate PAIRS=pairs.tsv [EVAL_FLAGS='--compare torch,ct2 --out report.md']"; exit 2; }
+	$(PY) scripts/evaluate.py translate "$(PAIRS)" $(EVAL_FLAGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info
