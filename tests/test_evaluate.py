@@ -91,6 +91,20 @@ def test_read_pairs_jsonl_fields(tmp_path: Path) -> None:
 # -- translate ------------------------------------------------------------------------------------
 
 
+def test_score_translations_perfect_and_broken_english() -> None:
+    from service.evaluation.translation import score_translations
+
+    english = [en for _, en in TATOEBA]
+    scores, worst = score_translations(TATOEBA, english)
+    assert (scores["bleu"], scores["chrf"], scores["flagged"]) == (100, 100, 0)
+    assert "tok:13a" in scores["bleu_signature"] and "nc:6" in scores["chrf_signature"]
+
+    english[3] = "Prices rose in May."  # the 3% is lost: the checker flags it, chrF ranks it worst
+    scores, worst = score_translations(TATOEBA, english, worst=2)
+    assert scores["flagged"] == 1 and scores["flag_rate"] == 0.2 and scores["bleu"] < 100
+    assert worst[0].english == "Prices rose in May." and len(worst) == 2
+
+
 def test_translate_prints_table_and_writes_report(
     isolated_env: Path, pairs_file: Path, translator: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
