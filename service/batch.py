@@ -43,7 +43,7 @@ from service import (
     settings_from_args,
 )
 from service.batch_input import Record, open_input, unique_ids
-from service.batch_log import ResultLog, write_atomic
+from service.batch_log import ResultLog, encode_line, write_atomic
 from service.config import AUTO
 from service.errors import UsageError, run_command
 from service.text import Article
@@ -81,6 +81,8 @@ class BatchJob:
                     parsed.append((outcome, self.service.parse(outcome.record.text or "")))
                 except InputError as exc:
                     outcome.error = str(exc)
+                except Exception as exc:  # a bug must fail this record only, never the job
+                    outcome.error = _failure("reading the article", exc)
         return outcomes, parsed
 
     def run_group(self, records: list[Record]) -> list[Outcome]:
@@ -100,8 +102,7 @@ class BatchJob:
                 for item in parsed:
                     self._isolating(work, [item])
             else:
-                what = "translation" if self.mode == "translate" else "digest"
-                parsed[0][0].error = f"{what} failed: {type(exc).__name__}: {exc}".splitlines()[0]
+                parsed[0][0].error = _failure("translation" if self.mode == "translate" else "digest", exc)
 
     def _translate(self, parsed: list[tuple[Outcome, Article]]) -> None:
         # A missing translator is checked at start-up: translate mode exits 3 without one.
@@ -122,12 +123,23 @@ class BatchJob:
             outcome.sentences = len(article.sentences) if digest.translation is not None else translated
 
 
+def _failure(what: str, exc: BaseException) -> str:
+    """One line for a record's unexpected failure."""
+    return f"{what} failed: {type(exc).__name__}: {exc}".splitlines()[0]
+
+
 def to_record(outcome: Outcome, mode: str) -> dict[str, Any]:
+    """OUT's record for `outcome`; a result that cannot be written as JSON makes it an error record
+    (and `outcome` an error), so one bad result never stops the job or its group."""
     record: dict[str, Any] = {"id": outcome.record.id, "source": outcome.record.source, "mode": mode}
-    if outcome.error is not None or outcome.result is None:
-        record["error"] = outcome.error or "no result"
-    else:
-        record["result"] = outcome.result.to_dict()
+    if outcome.error is None and outcome.result is not None:
+        try:
+            result = outcome.result.to_dict()
+            encode_line({**record, "result": result})  # fails here, not in the middle of the group's write
+            return {**record, "result": result}
+        except Exception as exc:
+            outcome.result, outcome.error = None, _failure("writing the result", exc)
+    record["error"] = outcome.error or "no result"
     return record
 
 
@@ -149,6 +161,8 @@ def write_out_dir(out_dir: Path, outcomes: list[Outcome]) -> None:
                 write_atomic(out_dir / written[0], written[1])
             except OSError as exc:
                 outcome.error = f"cannot write {written[0]} in {out_dir}: {exc.strerror or exc}"
+            except Exception as exc:  # e.g. a result that cannot be encoded
+                outcome.error = _failure(f"writing {written[0]}", exc)
 
 
 # -- the job ------------------------------------------------------------------------------------
@@ -197,16 +211,16 @@ def _groups(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 def run(args: argparse.Namespace) -> int:
     if args.group_size < 1 or (args.bullets is not None and args.bullets < 1):
         raise UsageError("--group-size and --bullets must be at least 1")
-    source = open_input(args.input, args.field, args.id_field)
-    out_dir: Path | None = args.out_dir
-    if out_dir is not None and not source.is_directory:
-        raise UsageError("--out-dir needs a directory INPUT (it writes one file per input file)")
     try:
         settings = settings_from_args(
             args, num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    source = open_input(args.input, args.field, args.id_field, settings.max_chars)
+    out_dir: Path | None = args.out_dir
+    if out_dir is not None and not source.is_directory:
+        raise UsageError("--out-dir needs a directory INPUT (it writes one file per input file)")
 
     service = DigestService(settings)  # the translator loads on first use, just below
     if service.translator is None:

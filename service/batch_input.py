@@ -6,8 +6,8 @@ error instead (never a crash, never lost). Ids are made unique in input order (`
 
 from __future__ import annotations
 
-import csv
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from service.csv_rows import csv_rows
 from service.errors import InputError, UsageError
-from service.text import decode_text
+from service.text import decode_text, input_byte_limit, read_capped, too_long
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -49,8 +50,9 @@ def text_files(directory: Path) -> list[Path]:
     )
 
 
-def read_directory(directory: Path) -> Iterator[Record]:
-    """One record per text file, by name. The file name is the id."""
+def read_directory(directory: Path, max_chars: int) -> Iterator[Record]:
+    """One record per text file, by name. The file name is the id. At most the size limit + 1 bytes
+    of each file are read."""
     files = text_files(directory)
     stems = Counter(p.stem for p in files)
     for path in files:
@@ -58,7 +60,8 @@ def read_directory(directory: Path) -> Iterator[Record]:
         stem = path.stem if stems[path.stem] == 1 else path.name
         record = Record(id=path.name, source=str(path), stem=stem)
         try:
-            record.text = decode_text(path.read_bytes(), path.name)
+            with path.open("rb") as handle:
+                record.text = read_capped(handle, max_chars, path.name)
         except OSError as exc:
             record.error = f"cannot read {path.name}: {exc.strerror or exc}"
         except InputError as exc:
@@ -66,23 +69,53 @@ def read_directory(directory: Path) -> Iterator[Record]:
         yield record
 
 
-def read_jsonl_file(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
+def read_jsonl_file(path: Path, text_field: str, id_field: str, max_chars: int) -> Iterator[Record]:
     with path.open("rb") as handle:
-        yield from read_jsonl(handle, path.name, text_field, id_field)
+        yield from read_jsonl(handle, path.name, text_field, id_field, max_chars)
 
 
-def read_jsonl(stream: IO[bytes], name: str, text_field: str, id_field: str) -> Iterator[Record]:
+def capped_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes, bool]]:
+    """(line, whole) for each line of `stream`, holding at most `limit` + 1 bytes of one: a longer
+    line comes as its first `limit` bytes and whole=False (the rest is read in pieces and dropped),
+    so one 300 MB line never sits in memory."""
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+            yield line[:limit], False
+        else:
+            yield line, True
+
+
+def _id_in_prefix(prefix: bytes, id_field: str) -> str | None:
+    """The id of a JSON line too long to parse, when it comes before the cut (`"id": "a7"`)."""
+    key = re.escape(json.dumps(id_field)).encode()
+    match = re.search(key + rb'\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?)', prefix)
+    try:
+        return _id_value(json.loads(match.group(1))) if match else None
+    except ValueError:
+        return None
+
+
+def read_jsonl(
+    stream: IO[bytes], name: str, text_field: str, id_field: str, max_chars: int
+) -> Iterator[Record]:
     """One record per non-blank line; a line that cannot be used becomes an error record."""
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
+    limit = input_byte_limit(max_chars)
+    for number, (raw, whole) in enumerate(capped_lines(stream, limit), 1):
+        if whole and not raw.strip():
             continue
         record = Record(id=f"line-{number}", source=f"{name}:{number}")
         try:
+            if not whole:
+                record.id = _id_in_prefix(raw, id_field) or record.id
+                raise InputError(f"line {number}: {too_long(f'more than {limit:,} bytes', max_chars)}")
             line = decode_text(raw, f"line {number}")
             try:
                 data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"line {number} is not valid JSON ({exc.msg})") from None
+            except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                raise InputError(f"line {number} is not valid JSON ({reason})") from None
             if not isinstance(data, dict):
                 raise InputError(f"line {number} is not a JSON object")
             record.id = _id_value(data.get(id_field)) or record.id
@@ -97,26 +130,9 @@ def read_jsonl(stream: IO[bytes], name: str, text_field: str, id_field: str) -> 
         yield record
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str] | None, str | None]]:
-    """(first line number, row, error) of each CSV row; bad bytes survive as surrogates."""
-    csv.field_size_limit(2**31 - 1)  # the default 128 KiB would stop a job on one long article
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
-        reader = csv.reader(handle)
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield start, None, f"line {start} is not valid CSV ({exc})"
-                continue
-            yield start, row, None
-
-
-def csv_header(path: Path, text_field: str) -> list[str]:
+def csv_header(path: Path, text_field: str, id_field: str, max_chars: int) -> list[str]:
     """The header row; UsageError unless it names the text column."""
-    for _, row, error in _csv_rows(path):
+    for _, row, error in csv_rows(path, id_field, max_chars):
         if error or row is None:
             raise UsageError(f"{path}: cannot read the CSV header ({error})")
         if text_field not in row:
@@ -125,20 +141,21 @@ def csv_header(path: Path, text_field: str) -> list[str]:
     raise UsageError(f"{path} is empty: a CSV input needs a header row")
 
 
-def read_csv(path: Path, text_field: str, id_field: str) -> Iterator[Record]:
-    """One record per data row (csv module: quoted fields may span lines)."""
-    rows = _csv_rows(path)
+def read_csv(path: Path, text_field: str, id_field: str, max_chars: int) -> Iterator[Record]:
+    """One record per data row (csv module: quoted fields may span lines; see csv_rows for the
+    rows an unclosed quote swallows)."""
+    rows = csv_rows(path, id_field, max_chars)
     header = next(rows)[1] or []
     for number, row, error in rows:
         record = Record(id=f"line-{number}", source=f"{path.name}:{number}")
+        values = dict(zip(header, row or [], strict=False))
+        if _is_utf8(values.get(id_field)):
+            record.id = _id_value(values.get(id_field)) or record.id
         if row is None or error:
             record.error = error or f"line {number} is not valid CSV"
         elif not any(cell.strip() for cell in row):
             continue  # a blank line in a CSV is not a record
         else:
-            values = dict(zip(header, row, strict=False))
-            if _is_utf8(values.get(id_field)):
-                record.id = _id_value(values.get(id_field)) or record.id
             record.text = values.get(text_field)
             if record.text is None:
                 record.error = f"line {number} has no {text_field!r} value (the row is too short)"
@@ -165,25 +182,28 @@ class InputSource:
     is_directory: bool = False
 
 
-def open_input(spec: str, text_field: str, id_field: str) -> InputSource:
-    """INPUT by kind; UsageError (exit 2) when it is missing or of no known kind."""
+def open_input(spec: str, text_field: str, id_field: str, max_chars: int) -> InputSource:
+    """INPUT by kind; UsageError (exit 2) when it is missing or of no known kind. Readers hold at
+    most about input_byte_limit(max_chars) bytes of one record: a longer one is that record's error."""
     if spec == "-":
-        return InputSource(read_jsonl(sys.stdin.buffer, "stdin", text_field, id_field), None)
+        return InputSource(read_jsonl(sys.stdin.buffer, "stdin", text_field, id_field, max_chars), None)
     path = Path(spec)
     if path.is_dir():
-        return InputSource(read_directory(path), len(text_files(path)), is_directory=True)
+        return InputSource(read_directory(path, max_chars), len(text_files(path)), is_directory=True)
     if not path.is_file():
         raise UsageError(f"{spec}: no such file or directory")
     suffix = path.suffix.lower()
     try:
         if suffix in JSONL_SUFFIXES:
             with path.open("rb") as handle:
-                total = sum(1 for line in handle if line.strip())
-            return InputSource(read_jsonl_file(path, text_field, id_field), total)
+                limit = input_byte_limit(max_chars)
+                total = sum(1 for line, whole in capped_lines(handle, limit) if not whole or line.strip())
+            return InputSource(read_jsonl_file(path, text_field, id_field, max_chars), total)
         if suffix == ".csv":
-            csv_header(path, text_field)
-            total = sum(1 for _, row, _ in _csv_rows(path) if row is None or any(c.strip() for c in row))
-            return InputSource(read_csv(path, text_field, id_field), max(0, total - 1))
+            csv_header(path, text_field, id_field, max_chars)
+            total = sum(1 for _, row, error in csv_rows(path, id_field, max_chars)
+                        if row is None or error or any(c.strip() for c in row))
+            return InputSource(read_csv(path, text_field, id_field, max_chars), max(0, total - 1))
     except OSError as exc:
         raise UsageError(f"cannot read {spec}: {exc.strerror or exc}") from None
     raise UsageError(f"{spec}: INPUT must be a directory, a .jsonl or .csv file, or '-' (JSONL on stdin)")

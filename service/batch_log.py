@@ -100,7 +100,7 @@ class ResultLog:
         kept = [r for r in self._read() if "error" not in r]
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with temp.open("wb") as handle:
-            handle.write(b"".join(_line(r) for r in kept))
+            handle.write(b"".join(encode_line(r) for r in kept))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, self.path)
@@ -113,7 +113,7 @@ class ResultLog:
 
     def append(self, records: list[dict[str, Any]]) -> None:
         """Append complete lines and fsync: after this returns they survive a crash."""
-        data = b"".join(_line(r) for r in records)
+        data = b"".join(encode_line(r) for r in records)
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view) :]
@@ -127,7 +127,7 @@ class ResultLog:
             self.fd = -1
 
 
-def _line(record: dict[str, Any]) -> bytes:
+def encode_line(record: dict[str, Any]) -> bytes:
     """One JSON line (json.dumps escapes newlines), readable UTF-8."""
     try:
         return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"

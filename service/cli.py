@@ -13,16 +13,19 @@ from pathlib import Path
 
 from service.config import METHODS, Settings, add_model_flags, int_env, settings_from_args
 from service.errors import InputError, run_command
-from service.text import decode_text
+from service.text import read_capped
 
 
-def read_input(source: str) -> str:
-    """Text of FILE, or of stdin for '-'; InputError when unreadable or not UTF-8."""
+def read_input(source: str, max_chars: int) -> str:
+    """Text of FILE, or of stdin for '-'; InputError when unreadable, not UTF-8 or too long (only
+    the limit + 1 bytes are read, so `digest /dev/zero` stops at once)."""
     try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            return read_capped(sys.stdin.buffer, max_chars, source)
+        with Path(source).open("rb") as handle:
+            return read_capped(handle, max_chars, source)
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
-    return decode_text(data, source)
 
 
 def cmd_sentences(args: argparse.Namespace) -> None:
@@ -32,7 +35,7 @@ def cmd_sentences(args: argparse.Namespace) -> None:
     # must not stop it.
     chars = args.max_chars if args.max_chars is not None else int_env("DIGEST_MAX_CHARS", Settings.max_chars)
     limit = Settings(max_chars=chars).max_chars  # checked like every other setting
-    article = parse_article(read_input(args.file), max_chars=limit)
+    article = parse_article(read_input(args.file, limit), max_chars=limit)
     for sentence in article.sentences:
         print(sentence.text)
 
@@ -40,8 +43,9 @@ def cmd_sentences(args: argparse.Namespace) -> None:
 def cmd_digest(args: argparse.Namespace) -> None:
     from service.digest_service import DigestService
 
-    text = read_input(args.file)
-    service = DigestService(settings_from_args(args))
+    settings = settings_from_args(args)
+    text = read_input(args.file, settings.max_chars)
+    service = DigestService(settings)
     digest = service.digest(text, bullets=args.bullets, full_translation=args.full, method=args.method)
     print(digest.to_json() if args.format == "json" else digest.to_markdown(), end="\n")
     for warning in digest.warnings:
@@ -51,8 +55,9 @@ def cmd_digest(args: argparse.Namespace) -> None:
 def cmd_translate(args: argparse.Namespace) -> None:
     from service.digest_service import DigestService
 
-    text = read_input(args.file)
-    translation = DigestService(settings_from_args(args)).translate(text)
+    settings = settings_from_args(args)
+    text = read_input(args.file, settings.max_chars)
+    translation = DigestService(settings).translate(text)
     if args.format == "json":
         print(json.dumps(translation.to_dict(), ensure_ascii=False, indent=2))
     else:

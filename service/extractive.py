@@ -61,6 +61,27 @@ def default_bullet_count(n_sentences: int, requested: int) -> int:
     return max(1, min(requested, math.ceil(n_sentences / 2)))
 
 
+# The centrality step holds several dense n×n float matrices: memory grows with the square of the
+# sentence count (a 20,000-character flood of one-word sentences has ~6,000 of them: gigabytes). So
+# at most this many sentences are scored. A cap rather than sparse matrices, because short sentences
+# that share a word make the similarity graph dense anyway; rather than chunking, because chunks
+# would each have their own "lead". 400 is far above a real article (a 20,000-character news text
+# has ~150 sentences), so those are scored exactly as before, and keeps the peak near 10 MB.
+MAX_SCORED_SENTENCES = 400
+
+
+def considered_sentences(sentences: list[str], min_words: int, cap: int = MAX_SCORED_SENTENCES) -> list[int]:
+    """Indices of the sentences to score, at most `cap`: all when they fit, else the earliest
+    sentences of at least `min_words` words (the only ones chosen while any exist), topped up with
+    the earliest short ones, in article order."""
+    if len(sentences) <= cap:
+        return list(range(len(sentences)))
+    is_long = [len(s.split()) >= min_words for s in sentences]
+    long_enough = [i for i, long in enumerate(is_long) if long][:cap]
+    short = [i for i, long in enumerate(is_long) if not long][: cap - len(long_enough)]
+    return sorted(long_enough + short)
+
+
 def _tfidf_matrix(token_lists: list[list[str]]) -> np.ndarray:
     vocab: dict[str, int] = {}
     for tokens in token_lists:
@@ -109,6 +130,10 @@ def select_key_points(
     if not sentences:
         return []
     n = default_bullet_count(len(sentences), n)
+    considered = considered_sentences(sentences, min_words)
+    if len(considered) < len(sentences):
+        picked = select_key_points([sentences[i] for i in considered], n, lead_weight, diversity, min_words)
+        return [KeyPoint(p.text, [considered[i] for i in p.sources]) for p in picked]
     token_lists = [content_tokens(s) for s in sentences]
     vectors = _tfidf_matrix(token_lists)
     similarity = vectors @ vectors.T
@@ -121,7 +146,8 @@ def select_key_points(
     score /= score.max()
 
     too_short = np.array([len(s.split()) < min_words for s in sentences])
-    candidates = [i for i in range(len(sentences)) if not too_short[i]] or list(positions)
+    # Plain ints: numpy integers would leak into Bullet.sources and break JSON writing.
+    candidates = [i for i in range(len(sentences)) if not too_short[i]] or list(range(len(sentences)))
     chosen: list[int] = []
     while candidates and len(chosen) < n:
         def mmr(i: int) -> float:
@@ -131,4 +157,4 @@ def select_key_points(
         best = max(candidates, key=mmr)
         chosen.append(best)
         candidates.remove(best)
-    return [KeyPoint(sentences[i], [i]) for i in sorted(chosen)]
+    return [KeyPoint(sentences[i], [int(i)]) for i in sorted(chosen)]

@@ -11,8 +11,10 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from service.errors import InputError
+from service.html_text import html_to_text
 
 # Zero-width characters and BOMs that survive copy-paste from web pages.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -41,34 +43,34 @@ def decode_text(data: bytes, what: str) -> str:
         raise InputError(f"{what} is not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
+def input_byte_limit(max_chars: int) -> int:
+    """The most bytes worth reading for one article of at most `max_chars` characters of text.
+
+    parse_article refuses raw input over 4 × max_chars characters (markup included); a character is
+    at most 6 bytes even as a JSON \\u escape; 64 KiB more leave room for a JSONL record's other
+    fields. Readers stop here, so /dev/zero or 300 MB on stdin cost a few MB, not all memory.
+    """
+    return max_chars * 4 * 6 + 65_536
+
+
+def too_long(size: str, max_chars: int) -> InputError:
+    """The "too long" error for raw input, whoever noticed it (a reader or parse_article)."""
+    return InputError(
+        f"The input is too long ({size}); the limit is {max_chars:,} characters of article text."
+    )
+
+
+def read_capped(stream: BinaryIO, max_chars: int, what: str) -> str:
+    """The UTF-8 text of `stream`, reading at most input_byte_limit(max_chars) + 1 bytes."""
+    limit = input_byte_limit(max_chars)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise too_long(f"more than {limit:,} bytes", max_chars)
+    return decode_text(data, what)
+
+
 def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text))
-
-
-def html_to_text(markup: str) -> str:
-    """Main text of an HTML page or fragment, paragraphs separated by blank lines.
-
-    trafilatura is built for news pages (drops navigation, scripts, boilerplate); when it finds
-    no main content (a short fragment), fall back to lxml's text of the whole document.
-    """
-    import trafilatura
-
-    extracted = trafilatura.extract(
-        markup, include_comments=False, include_tables=False, favor_recall=True
-    )
-    if not extracted:
-        import lxml.html
-
-        try:
-            root = lxml.html.fromstring(markup)
-        except Exception:  # lxml raises several types for unusable markup
-            return ""
-        for bad in root.xpath("//script|//style|//noscript|//template"):
-            bad.drop_tree()
-        blocks = [b.text_content() for b in root.xpath("//p|//h1|//h2|//h3|//li|//blockquote")]
-        extracted = "\n".join(blocks) if blocks else root.text_content()
-    # trafilatura separates paragraphs by single newlines: make them blank lines.
-    return "\n\n".join(line for line in extracted.splitlines() if line.strip())
 
 
 def normalize(text: str) -> str:
@@ -127,9 +129,27 @@ ABBREVIATIONS = frozenset(
     κ κκ π.χ δηλ κλπ κτλ χλμ δισ εκ εκατ αριθ αρ σελ βλ π.μ μ.μ π.κ.ε μ.κ.ε π.χ.
     ιαν φεβ φεβρ μαρ απρ ιουν ιουλ αυγ σεπ σεπτ οκτ νοε νοεμ δεκ
     δρ καθ υπ υφ στρατ αντιστρ αρχιεπ μητρ οδ λεωφ τηλ χιλ τετρ εκλ κος κα
+    τρισ γρ κιλ λτ τμ στρ χγρ λεπ δευτ
     mr mrs dr st vs etc no
     """.split()
 )
+# Words that open a sentence, never a name: after an abbreviation, unit or acronym ("15 χλμ. Πλέον
+# απομένουν", "του Κ.Κ.Ε. Στην ομιλία") a capitalised one of these means the period also ended the
+# sentence, while a capitalised name ("ο κ. Μητσοτάκης", "π.χ. Αθήνα") does not. Folded forms (see
+# fold_greek): the articles in every case and gender, σε + article, and sentence adverbs and
+# connectives. "Από" and "Και" are left out on purpose: after a unit or "κλπ." they usually continue
+# the sentence ("5 χλμ. Από την πόλη", "κλπ. Και έφυγαν").
+SENTENCE_OPENERS = frozenset(
+    """
+    ο η το οι τα τον την τη του τησ των τουσ τισ ενασ ενα μια ενοσ μιασ
+    στον στην στη στο στουσ στισ στα στου στησ στων
+    πλεον επισησ ωστοσο παραλληλα ομωσ ακομη ακομα συμφωνα εξαλλου επιπλεον μαλιστα συγκεκριμενα
+    παντωσ αντιθετα επομενωσ ετσι τελοσ σημερα χθεσ αυριο νωριτερα αργοτερα μεταξυ εντωμεταξυ
+    αυτη αυτο αυτοσ αυτεσ αυτοι αυτα ολα ολοι σε με για κατα μετα προσ μεχρι εωσ υπο παρα χωρισ
+    εκει οπωσ οταν ενω αν εαν ωσ δεν θα να
+    """.split()
+)
+_FIRST_WORD = re.compile(r"[^\W\d_]+(?=\s)")  # a whole word: "Η.Π.Α." is not "Η"
 # A candidate boundary: terminator run, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"([.!?;…]+)([»”\"'’)\]]*)\s+")
 _OPENERS = "«“\"'([–—- "
@@ -165,11 +185,18 @@ def _starts_sentence(text: str) -> bool:
     return first.isupper() or first.isdigit()
 
 
+def _opens_sentence(text: str) -> bool:
+    """Does `text` begin with a capitalised word that only starts sentences (SENTENCE_OPENERS)?"""
+    word = _FIRST_WORD.match(text.lstrip(_OPENERS))
+    return bool(word) and word.group()[0].isupper() and fold_greek(word.group()) in SENTENCE_OPENERS
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Sentences of one paragraph, Greek-aware.
 
     `;` ends a sentence (it is the Greek question mark), `·` does not (it is a semicolon);
-    abbreviations and dotted acronyms do not end a sentence except at the end of the paragraph;
+    abbreviations and dotted acronyms do not end a sentence, unless the paragraph ends there or the
+    next word is one that opens sentences (an article, σε + article, a sentence adverb);
     numbers such as 1.200 or 2,5 are never split because a boundary needs whitespace after it.
     """
     sentences: list[str] = []
@@ -180,7 +207,7 @@ def split_sentences(paragraph: str) -> list[str]:
         if not _starts_sentence(rest):
             continue
         bare_period = match.group(1) == "." and not match.group(2)
-        if bare_period and _is_abbreviation(paragraph[start : match.start()]):
+        if bare_period and _is_abbreviation(paragraph[start : match.start()]) and not _opens_sentence(rest):
             continue
         sentence = paragraph[start : match.end(2)].strip()
         if sentence:
@@ -215,10 +242,7 @@ def parse_article(raw: str, max_chars: int | None = None, require_greek: bool = 
     """Normalise, check and split an article; raise InputError with a clear reason."""
     if max_chars is not None and len(raw) > max_chars * 4:
         # Cheap guard before HTML extraction: even markup-heavy pages rarely run 4× their text.
-        raise InputError(
-            f"The input is too long ({len(raw):,} characters); the limit is {max_chars:,} "
-            "characters of article text."
-        )
+        raise too_long(f"{len(raw):,} characters", max_chars)
     text = normalize(raw)
     if max_chars is not None and len(text) > max_chars:
         raise InputError(

@@ -15,6 +15,14 @@ ARTICLE = (
 )
 
 
+PARAGRAPHS_HTML = "<p>" + ARTICLE.replace("\n\n", "</p><p>") + "</p>"
+
+
+def nested(tag: str, depth: int, inner: str) -> str:
+    """`inner` inside `depth` nested `tag` elements (libxml2 stops at 256 levels by default)."""
+    return f"<html><body>{f'<{tag}>' * depth}{inner}{f'</{tag}>' * depth}</body></html>"
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -68,4 +76,34 @@ CASES: list[Case] = [
     Case("url and email inside", ARTICLE + " Περισσότερα στο https://example.gr/a?b=1 ή στο info@example.gr.",
          "ok"),
     Case("tabs and many blank lines", ARTICLE.replace(" ", "\t", 5).replace("\n\n", "\n\n\n\n\n\n"), "ok"),
+    # Deep HTML: more nesting than libxml2's default limit must not lose the article.
+    Case("deep html 300 divs", nested("div", 300, PARAGRAPHS_HTML), "ok"),
+    Case("deep html 3000 divs", nested("div", 3000, PARAGRAPHS_HTML), "ok"),
+    Case("deep html 400 spans with nav",
+         nested("span", 400, "<nav><a href='/'>Αρχική</a></nav>" + PARAGRAPHS_HTML), "ok"),
+    Case("deep html 300 blockquotes", nested("blockquote", 300, PARAGRAPHS_HTML), "ok"),
+    # Sentence ends after an abbreviation, a unit or an acronym, and names after titles.
+    Case("unit then sentence adverb",
+         "Η νέα σήραγγα έχει μήκους 15 χλμ. Πλέον απομένουν μόνο οι εργασίες ασφαλείας στο έργο.", "ok"),
+    Case("decimal unit then article",
+         "Η διαδρομή του αγώνα είναι 25,6 χλμ. Η μεγαλύτερη ανηφόρα βρίσκεται στο τέλος της.", "ok"),
+    Case("acronym then preposition with article",
+         "Μίλησε ο γενικός γραμματέας του Κ.Κ.Ε. Στην ομιλία του αναφέρθηκε στην ακρίβεια.", "ok"),
+    Case("title before a name",
+         "Ο κ. Μητσοτάκης συναντήθηκε με τον κ. Μακρόν στο Παρίσι. Πόλεις, π.χ. Αθήνα, συμμετέχουν.", "ok"),
+    Case("all caps unit then adverb",
+         "Η ΝΕΑ ΣΗΡΑΓΓΑ ΕΧΕΙ ΜΗΚΟΥΣ 15 ΧΛΜ. ΠΛΕΟΝ ΑΠΟΜΕΝΟΥΝ ΜΟΝΟ ΟΙ ΕΡΓΑΣΙΕΣ ΑΣΦΑΛΕΙΑΣ.", "ok"),
+    # Tiny sentences: every one under the 4 words key points prefer, and floods of them.
+    Case("all sentences under four words", "Η βουλή ψήφισε. Ο λαός αντέδρασε. Τέλος εποχής. " * 10, "ok"),
+    Case("only a very long word", "Ο " + "α" * 3000 + ".", "ok"),
+    Case("one-word sentence flood", "Ναι. Όχι. Ίσως. " * 170, "ok"),
+    Case("exclamation flood after an article", ARTICLE + " Ωχ!" * 450, "ok"),
+    # Huge input: refused by size before any work.
+    Case("nul flood", "\x00" * 300_000, "error", "too long"),
+    Case("markup flood", "<div>" * 100_000 + ARTICLE, "error", "too long"),
+    # Quotes and commas that look like broken CSV or never close.
+    Case("unclosed guillemet", ARTICLE.replace("Συζήτησαν", "«Συζήτησαν"), "ok"),
+    Case("article that looks like csv rows",
+         '1,"' + GREEK_SENTENCE + '\n2,"Η συνάντηση διήρκεσε δύο ώρες στο μέγαρο."\n3,Τέλος.', "ok"),
+    Case("zero-width characters between letters", "\u200b".join(GREEK_SENTENCE), "ok"),
 ]

@@ -78,6 +78,13 @@ def test_batch_job_gives_each_case_its_result_or_error(
     code = batch_main([str(source), "-o", str(out), "--translator", str(tiny_models["translator"]),
                        "--num-beams", "1", "--max-new-tokens", "8", "-q"])
     assert code == 1  # some cases are errors by design
+    for record in records_by_case(out):
+        assert record["result"]["text"].strip(), record
+
+
+def records_by_case(out: Path) -> list[dict]:
+    """OUT's records of the cases that should work, after checking every case is there exactly once
+    and every error case has its one-line error."""
     records = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
     assert sorted(records) == sorted(c.name for c in CASES)
     for case in CASES:
@@ -85,4 +92,20 @@ def test_batch_job_gives_each_case_its_result_or_error(
         if case.expect == "error":
             assert case.needle in record["error"] and "\n" not in record["error"], record
         else:
-            assert "error" not in record and record["result"]["text"].strip(), record
+            assert "error" not in record, record
+    return [records[c.name] for c in CASES if c.expect == "ok"]
+
+
+def test_batch_job_reads_every_case_back_from_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same cases as CSV rows (quotes, newlines, NULs and all): one record each, none merged."""
+    import csv
+
+    from service.batch import main as batch_main
+
+    source = tmp_path / "cases.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["id", "text"], *([c.name, c.text] for c in CASES)])
+    out = tmp_path / "out.jsonl"
+    assert batch_main([str(source), "-o", str(out), "--mode", "digest", "--translator", "none", "-q"]) == 1
+    for record in records_by_case(out):
+        assert record["result"]["bullets"], record

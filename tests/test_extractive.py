@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from service.extractive import content_tokens, default_bullet_count, select_key_points
+from service.extractive import (
+    MAX_SCORED_SENTENCES,
+    considered_sentences,
+    content_tokens,
+    default_bullet_count,
+    select_key_points,
+)
 from service.text import parse_article
 
 
@@ -66,3 +72,26 @@ def test_identical_sentences_do_not_crash() -> None:
     same = ["Η ίδια πρόταση επαναλαμβάνεται ξανά και ξανά."] * 6
     points = select_key_points(same, 3)
     assert len(points) == 3
+
+
+def test_indices_are_plain_ints_when_every_sentence_is_short() -> None:
+    """All sentences under min_words used to give numpy integers, which JSON cannot write."""
+    short = ["Η βουλή ψήφισε.", "Ο λαός αντέδρασε.", "Τέλος εποχής."] * 4
+    for sentences in (["Ο " + "α" * 300 + "."], short):
+        points = select_key_points(sentences, 3)
+        assert points and all(type(i) is int for p in points for i in p.sources)
+
+
+def test_a_flood_of_sentences_is_scored_on_a_bounded_subset() -> None:
+    long_one = "Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για την ακρίβεια στα τρόφιμα."
+    sentences = ["Ναι."] * 3000 + [long_one] + ["Όχι."] * 3000
+    considered = considered_sentences(sentences, min_words=4)
+    assert len(considered) == MAX_SCORED_SENTENCES and 3000 in considered
+    assert considered == sorted(considered)
+    assert [p.sources for p in select_key_points(sentences, 3)] == [[3000]]  # the one real sentence
+
+
+def test_articles_within_the_cap_are_scored_as_before(sample_texts: dict[str, str]) -> None:
+    for text in sample_texts.values():
+        sentences = parse_article(text).sentence_texts
+        assert considered_sentences(sentences, 4) == list(range(len(sentences)))

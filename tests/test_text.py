@@ -132,3 +132,57 @@ def test_mostly_greek_with_english_names_is_accepted() -> None:
 def test_too_long_article_is_rejected() -> None:
     with pytest.raises(InputError, match="too long"):
         parse_article("Αυτή είναι μια πρόταση. " * 100, max_chars=500)
+
+
+# After an abbreviation, unit or acronym the next word decides: a word that only opens sentences
+# (an article in any case or gender, σε + article, a sentence adverb or connective) ends the
+# sentence; a name, a noun or "Από"/"Και" (which continue it after a unit or "κλπ.") does not.
+OPENERS = ["Ο", "Η", "Το", "Οι", "Τα", "Τον", "Την", "Του", "Της", "Των", "Τους", "Τις", "Στον", "Στην",
+           "Στο", "Στους", "Στις", "Στα", "Πλέον", "Επίσης", "Ωστόσο", "Παράλληλα", "Όμως", "Ακόμη",
+           "Σύμφωνα", "Εξάλλου", "Μάλιστα", "Συγκεκριμένα", "Με", "Για", "Κατά", "Μετά"]
+ENDINGS = ["μήκους 15 χλμ.", "μήκους 25,6 χλμ.", "του Κ.Κ.Ε.", "των Η.Π.Α.", "στις 15 Ιαν.", "κόστος 3 δισ.",
+           "χαρτιά, μολύβια κλπ.", "σε 10 μ.", "έκταση 12 στρ.", "σπίτι 40 τ.μ."]
+
+
+@pytest.mark.parametrize("opener", OPENERS)
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_sentence_ends_after_abbreviation_before_an_opener(ending: str, opener: str) -> None:
+    first, second = f"Η πορεία είχε {ending}", f"{opener} συνέχεια είναι άγνωστη."
+    assert split_sentences(normalize(f"{first} {second}")) == [first, second]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Ο κ. Μητσοτάκης μίλησε στη Βουλή.",
+        "Μίλησε ο κ. Κιμ Γιονγκ Ουν για τις σχέσεις.",
+        "Πόλεις, π.χ. Αθήνα και Θεσσαλονίκη, συμμετέχουν.",
+        "Ήρθε ο Β. Πούτιν με τον Α. Τσίπρα.",
+        "Ο πρέσβης των Η.Π.Α. Τζορτζ Τσούνης μίλησε.",
+        "Απέχει 5 χλμ. Από την πόλη.",
+        "Πήραν χαρτιά, μολύβια κλπ. Και έφυγαν.",
+        "Κόστισε 3 δισ. Ευρώ συνολικά.",
+        "Κόστισε 3 τρισ. Ευρώ και 40 τ.μ. Γης.",
+        "Στις 15 Ιαν. 2025 έγινε η σύνοδος.",
+        "Ο δρ. Παπαδόπουλος και η καθ. Ιωάννου μίλησαν.",
+        "Στις Η.Π.Α. Η.Β. και Ε.Ε. υπάρχουν κανόνες.",  # an acronym is not the article Η
+        "ΜΙΛΗΣΕ Ο Κ. ΜΗΤΣΟΤΑΚΗΣ ΣΤΗ ΒΟΥΛΗ.",
+    ],
+)
+def test_no_sentence_end_before_a_name_or_continuation(paragraph: str) -> None:
+    assert split_sentences(normalize(paragraph)) == [normalize(paragraph)]
+
+
+def test_issue_examples_split() -> None:
+    assert split_sentences("Έργο μήκους 15 χλμ. Πλέον απομένουν λίγα.") == [
+        "Έργο μήκους 15 χλμ.", "Πλέον απομένουν λίγα."]
+    assert split_sentences("Είναι 25,6 χλμ. Η μεγαλύτερη ανηφόρα.") == [
+        "Είναι 25,6 χλμ.", "Η μεγαλύτερη ανηφόρα."]
+    assert split_sentences("Μίλησε ο γγ του Κ.Κ.Ε. Στην ομιλία του είπε.") == [
+        "Μίλησε ο γγ του Κ.Κ.Ε.", "Στην ομιλία του είπε."]
+
+
+@pytest.mark.parametrize("depth", [257, 1000, 5000])
+def test_deeply_nested_html_keeps_its_text(depth: int) -> None:
+    page = f"<html><body>{'<div>' * depth}<p>Ο πρόεδρος μίλησε σήμερα.</p><p>Τέλος.</p>{'</div>' * depth}"
+    assert split_paragraphs(normalize(page)) == ["Ο πρόεδρος μίλησε σήμερα.", "Τέλος."]
