@@ -2,8 +2,9 @@
 
 Backends:
   auto   CTranslate2 when a converted model is on disk (the directory itself, or its conversion
-         beside it / in the model store, see models/store.py), else PyTorch. A conversion that
-         fails to load falls back to PyTorch too, and the reason is kept in `info.details`.
+         beside it / in the model store, see models/store.py); with `convert=True` a model without
+         one is converted to int8 first (models/auto_convert.py); else PyTorch. A conversion that
+         fails (to be made or to load) falls back to PyTorch, the reason kept in `info.details`.
   ct2    CTranslate2 only; without a conversion, one ModelNotAvailableError saying how to convert.
   torch  PyTorch (transformers) only.
 """
@@ -11,6 +12,7 @@ Backends:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,8 @@ def load_seq2seq(
     compute_type: str | None = None,
     intra_threads: int | None = None,
     batch_window_s: float | None = None,
+    convert: bool = False,
+    on_convert: Callable[[], None] | None = None,
 ) -> Seq2SeqModel:
     """Load `name_or_path` (hub id or directory). Raises ModelNotAvailableError when missing.
 
@@ -62,10 +66,12 @@ def load_seq2seq(
     are applied by the returned model itself. `store`: the model store (default ./model-store).
     CTranslate2 only: `compute_type` (default int8 on CPU, int8_float16 on CUDA), `intra_threads`
     (default: the CPUs this process may use), `batch_window_s` (micro-batcher window; 0 = off).
+    `convert` (backend auto only): convert a model that has no CTranslate2 conversion to int8 in
+    the store first; `on_convert` is called when that work starts.
     """
     ct2 = {"compute_type": compute_type, "intra_threads": intra_threads, "batch_window_s": batch_window_s}
     model = _load(name_or_path, backend, device, input_prefix(name_or_path) if prefix is None else prefix,
-                  store, ct2)
+                  store, ct2, convert=convert, on_convert=on_convert)
     model.generation = generation_options(name_or_path)
     return model
 
@@ -77,6 +83,9 @@ def _load(
     prefix: str,
     store: Path | None,
     ct2: dict[str, Any],
+    *,
+    convert: bool = False,
+    on_convert: Callable[[], None] | None = None,
 ) -> Seq2SeqModel:
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -88,6 +97,11 @@ def _load(
         return _load_ct2(name_or_path, converted, device, prefix, ct2)
 
     ct2_error = None
+    if backend == "auto" and converted is None and convert and _ct2_available():
+        from models.auto_convert import conversion_failure, convert_on_first_load
+
+        converted = convert_on_first_load(name_or_path, store, on_convert)
+        ct2_error = conversion_failure(name_or_path)
     if converted is not None and _ct2_available():
         try:
             return _load_ct2(name_or_path, converted, device, prefix, ct2)

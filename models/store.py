@@ -4,6 +4,8 @@ and recognised.
     <store>/<org>--<name>                 a hub id's transformers files (the HF cache's naming)
     <store>/<org>--<name>-ct2-<quant>     its CTranslate2 conversion (int8 by default)
     <dir>-ct2-<quant>                     the conversion of a model directory, beside it
+    <store>/<dir name>-<hash>-ct2-<quant> ... or in the store, when the directory's parent is
+                                          read-only (the hash tells same-named directories apart)
 
 The store is passed in (the service's Settings.models_dir, a script's --dir); functions given
 none use ./model-store of the checkout. Nothing here reads the environment.
@@ -11,7 +13,9 @@ none use ./model-store of the checkout. Nothing here reads the environment.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -104,28 +108,40 @@ def read_metadata(path: Path) -> dict[str, Any]:
 
 
 # -- where conversions go and are looked for ----------------------------------------------------
+def _store_dir_of_directory(directory: Path, store: Path | None) -> Path:
+    """`<store>/<name>-<hash>`: a model directory's place in the store (its parent is read-only)."""
+    digest = hashlib.sha1(str(directory.resolve()).encode("utf-8")).hexdigest()[:8]
+    return (store or DEFAULT_MODELS_DIR) / f"{directory.name}-{digest}"
+
+
 def converted_dir(
     name_or_path: str, quantization: str = DEFAULT_QUANTIZATION, store: Path | None = None
 ) -> Path:
-    """Where the CTranslate2 conversion of `name_or_path` goes by default."""
+    """Where the CTranslate2 conversion of `name_or_path` goes by default: beside a model directory
+    whose parent is writable, else (and for hub ids) in the model store."""
     suffix = ct2_suffix(quantization)
     if is_directory_name(name_or_path):
         directory = Path(name_or_path).expanduser()
-        return directory.with_name(directory.name + suffix)
+        if os.access(directory.parent, os.W_OK):
+            return directory.with_name(directory.name + suffix)
+        in_store = _store_dir_of_directory(directory, store)
+        return in_store.with_name(in_store.name + suffix)
     return (store or DEFAULT_MODELS_DIR) / (store_name(name_or_path) + suffix)
 
 
 def ct2_candidates(name_or_path: str, store: Path | None = None) -> list[Path]:
     """Directories that may hold a conversion of `name_or_path`, most wanted first."""
+    suffixes = [ct2_suffix(), "-ct2"] + [ct2_suffix(q) for q in QUANTIZATIONS if q != DEFAULT_QUANTIZATION]
     if is_directory_name(name_or_path):
         directory = Path(name_or_path).expanduser()
-        base, found = directory.parent, directory.name
         if is_ct2_model(directory):
             return [directory]
-    else:
-        base, found = (store or DEFAULT_MODELS_DIR), store_name(name_or_path)
-    suffixes = [ct2_suffix(), "-ct2"] + [ct2_suffix(q) for q in QUANTIZATIONS if q != DEFAULT_QUANTIZATION]
-    return [base / (found + suffix) for suffix in suffixes]
+        in_store = _store_dir_of_directory(directory, store)
+        return [directory.with_name(directory.name + suffix) for suffix in suffixes] + [
+            in_store.with_name(in_store.name + ct2_suffix())
+        ]
+    found = (store or DEFAULT_MODELS_DIR) / store_name(name_or_path)
+    return [found.with_name(found.name + suffix) for suffix in suffixes]
 
 
 def find_ct2_model(name_or_path: str, store: Path | None = None) -> Path | None:

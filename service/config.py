@@ -54,6 +54,18 @@ def _float_env(name: str) -> float | None:
         raise ValueError(f"{name} must be a number, got {raw!r}") from None
 
 
+def _switch_env(name: str, default: bool) -> bool:
+    """on/off (also 1/0, true/false, yes/no) in environment variable `name`; one-line ValueError."""
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"on", "1", "true", "yes"}:
+        return True
+    if raw in {"off", "0", "false", "no"}:
+        return False
+    raise ValueError(f"{name} must be on or off, got {raw!r}")
+
+
 def model_store() -> Path:
     """The model store: $DIGEST_MODELS_DIR, else ./model-store of the checkout (scripts use this for
     their default --dir, the service through Settings.models_dir)."""
@@ -75,6 +87,7 @@ class Settings:
     ct2_threads: int | None = None  # CTranslate2 CPU threads (None: the CPUs this process may use)
     ct2_compute_type: str | None = None  # None: int8 on CPU, int8_float16 on CUDA
     ct2_batch_window_ms: float | None = None  # micro-batcher window (None: 3 ms; 0: off)
+    convert: bool = True  # backend auto: convert a model without a CTranslate2 conversion on first load
 
     def __post_init__(self) -> None:
         # Checked here, once, so a typo fails at start-up with one line instead of failing
@@ -99,6 +112,7 @@ class Settings:
             ct2_threads=int_env("DIGEST_CT2_THREADS", 0) or None,
             ct2_compute_type=os.environ.get("DIGEST_CT2_COMPUTE_TYPE", "").strip() or None,
             ct2_batch_window_ms=_float_env("DIGEST_CT2_BATCH_WINDOW_MS"),
+            convert=_switch_env("DIGEST_CONVERT", cls.convert),
         )
         return with_overrides(env, overrides)
 

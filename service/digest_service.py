@@ -77,13 +77,15 @@ class DigestService:
                         compute_type=self.settings.ct2_compute_type,
                         intra_threads=self.settings.ct2_threads,
                         batch_window_s=self._batch_window_s(),
+                        convert=self.settings.convert,
+                        on_convert=lambda: setattr(slot, "activity", "converting…"),
                     )
                 except ModelNotAvailableError as exc:
                     slot.error, slot.fix = str(exc), fix_line(role, slot.name, exc)
                 except Exception as exc:  # a broken model must not take the service down
                     slot.error = f"Model '{slot.name}' failed to load: {type(exc).__name__}: {exc}"
                     slot.fix = fix_line(role, slot.name, exc)
-                slot.attempted = True
+                slot.attempted, slot.activity = True, None
         return slot.model
 
     def load(self) -> DigestService:

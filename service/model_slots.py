@@ -39,6 +39,7 @@ class ModelSlot:
     error: str | None = None
     fix: str | None = None
     attempted: bool = False
+    activity: str | None = None  # "converting…" while a first start converts it to CTranslate2
     _disk: tuple[str, int] | None = None  # (path, bytes): measured once, directories do not change
 
     def _found(self) -> str | None:
@@ -51,7 +52,7 @@ class ModelSlot:
             return None
 
     def status(self, backend: str) -> dict[str, Any]:
-        state = "loaded" if self.model else ("missing" if self.attempted else "not loaded")
+        state = "loaded" if self.model else ("missing" if self.attempted else self.activity or "not loaded")
         path = self._found()
         data: dict[str, Any] = {
             "configured": self.name,

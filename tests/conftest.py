@@ -16,6 +16,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 # Tests run servers and subprocesses side by side on 2 cores: one thread each avoids the
 # oversubscription that makes tiny-model generation tens of times slower. No test times speed.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# A conversion written beside the shared tiny models would switch every later test that loads them
+# with backend "auto" to CTranslate2: tests convert only copies (tests/test_auto_convert.py).
+os.environ["DIGEST_CONVERT"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "ui" / "examples"
@@ -51,5 +54,6 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         if key.startswith("DIGEST_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("DIGEST_MODELS_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("DIGEST_CONVERT", "off")  # see the top of this file
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     return tmp_path

@@ -61,7 +61,9 @@ def client(url: str, **kwargs: Any) -> Client:
 def service(tiny_models: dict[str, Path]) -> DigestService:
     # Explicit settings, not the environment: a developer's DIGEST_* must not change the test.
     # Greedy decoding keeps the random model quick.
-    return DigestService(Settings(translator=str(tiny_models["translator"]), num_beams=1)).load()
+    return DigestService(
+        Settings(translator=str(tiny_models["translator"]), num_beams=1, convert=False)
+    ).load()
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def url(tiny_models: dict[str, Path]) -> Iterator[str]:
-    service = DigestService(Settings(translator=str(tiny_models["translator"]), num_beams=1)).load()
+    service = DigestService(
+        Settings(translator=str(tiny_models["translator"]), num_beams=1, convert=False)
+    ).load()
     demo, address = serve(service)
     try:
         yield address
