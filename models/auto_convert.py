@@ -48,7 +48,9 @@ def convert_on_first_load(
     out = converted_dir(name_or_path, store=store)
     if on_start is not None:
         on_start()
-    log.info("converting %s (%s) to CTranslate2 int8 in %s: once, on first start…", name_or_path, source, out)
+    # INFO, not WARNING: a model CTranslate2 cannot convert must cost exactly one warning (below).
+    log.info("converting %s (%s) to CTranslate2 int8 in %s: once, on its first start…",
+             name_or_path, source, out)
     started = time.perf_counter()
     try:
         convert_to_ct2(name_or_path, out, store=store)

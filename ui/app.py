@@ -12,6 +12,7 @@ import argparse
 import logging
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,8 @@ def load_examples() -> list[tuple[str, str]]:
 
 
 def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks:
-    """The Blocks app, its queue bounded. The service should be loaded (service.load()) already."""
+    """The Blocks app, its queue bounded. The models may still be loading (serve() loads them beside
+    the server): requests wait for them."""
     ui = ui or UiSettings()
     jobs = ModelJobs(ui.concurrency, ui.queue_size)  # shared with the plain HTTP routes (launch)
     api = Endpoints(jobs.guard(service), ui)
@@ -194,16 +196,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _load_models(service: DigestService) -> None:
+    settings = service.settings
+    log.info("loading models (translator: %s, summariser: %s)…", settings.translator, settings.summarizer)
+    status = service.load().status().to_dict()
+    for role in ("translator", "summarizer"):
+        info = status[role]
+        log.info("%s %s: %s", role, info["configured"], info.get("error") or info["state"])
+
+
 def serve(args: argparse.Namespace) -> None:
     """Load the models once, then serve until stopped. Raises ValueError for a bad setting."""
     ui = UiSettings.from_env(host=args.host, port=args.port, share=args.share or None)
     settings = settings_from_args(args)
-    log.info("loading models (translator: %s, summariser: %s)…", settings.translator, settings.summarizer)
-    service = DigestService(settings).load()  # once per process, before the first request
-    status = service.status().to_dict()
-    for role in ("translator", "summarizer"):
-        info = status[role]
-        log.info("%s %s: %s", role, info["configured"], info.get("error") or info["state"])
+    service = DigestService(settings)
+    # Models load once, beside the server (on a first start that includes converting the translator
+    # to CTranslate2, a minute or more): the page is up at once and its status says "converting…";
+    # requests wait for the models under the service's load lock, then answer in full.
+    threading.Thread(target=_load_models, args=(service,), name="load-models", daemon=True).start()
     demo = build_app(service, ui)
     # SIGTERM (docker stop, systemd) exits like Ctrl-C, so atexit removes the download files.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

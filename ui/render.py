@@ -158,7 +158,7 @@ def _plain(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-_STATE_ICON = {"loaded": "●", "built-in": "●", "missing": "▲", "not loaded": "○"}
+_STATE_ICON = {"loaded": "●", "built-in": "●", "missing": "▲", "not loaded": "○", "converting…": "◐"}
 
 
 def _model_row(role: str, info: dict[str, Any]) -> str:
