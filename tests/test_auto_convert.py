@@ -107,6 +107,20 @@ def test_first_start_converts_and_serves_what_the_script_gives(model_dir: Path, 
     assert service.translate(TEXT).text == by_script.translate(TEXT).text
 
 
+def test_status_says_converting_while_it_runs(
+    model_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.convert
+
+    service = DigestService(Settings(translator=str(model_dir), models_dir=tmp_path / "store", convert=True))
+    seen: list[str] = []
+    monkeypatch.setattr(models.convert, "_after_model_written",
+                        lambda _: seen.append(service.status().to_dict()["translator"]["state"]))
+    service.load()
+    assert seen == ["converting…"]
+    assert service.status().to_dict()["translator"]["state"] == "loaded"
+
+
 def test_second_start_does_not_convert_again(model_dir: Path, tmp_path: Path) -> None:
     start(model_dir, tmp_path / "store")
     converted = tmp_path / "translator-ct2-int8"
