@@ -49,8 +49,8 @@ def convert_on_first_load(
     if on_start is not None:
         on_start()
     # INFO, not WARNING: a model CTranslate2 cannot convert must cost exactly one warning (below).
-    log.info("converting %s (%s) to CTranslate2 int8 in %s: once, on its first start…",
-             name_or_path, source, out)
+    found = "" if str(source) == name_or_path else f" (found in {source})"
+    log.info("converting %s%s to CTranslate2 int8 in %s: once, on its first start…", name_or_path, found, out)
     started = time.perf_counter()
     try:
         convert_to_ct2(name_or_path, out, store=store)
