@@ -181,7 +181,7 @@ def test_a_failed_conversion_falls_back_to_torch_with_one_warning(
         assert "UMT5Config" in service.translator.info.details["ct2_error"]
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "convert" in r.getMessage()]
     assert len(warnings) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".translator-ct2-int8.lock", "translator"]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == ["translator"]
 
 
 def test_a_conversion_killed_mid_way_is_redone_never_loaded(model_dir: Path, tmp_path: Path) -> None:
