@@ -45,6 +45,7 @@ from service import (
 from service.batch_input import Record, open_input, unique_ids
 from service.batch_log import ResultLog, encode_line, write_atomic
 from service.config import AUTO
+from service.digest_checks import lines_flagged
 from service.errors import UsageError, run_command
 from service.text import Article
 
@@ -172,15 +173,17 @@ class JobCounts:
     failed: int = 0  # errors written this run
     skipped: int = 0  # already in OUT
     skipped_failed: int = 0  # of those, errors
+    flagged: int = 0  # results written this run with a line the checks flagged
     sentences: int = 0
     started: float = field(default_factory=time.perf_counter)
 
     def line(self, out: Path) -> str:
         seconds = max(time.perf_counter() - self.started, 1e-9)
         earlier = f" ({self.skipped_failed} with errors)" if self.skipped_failed else ""
+        flagged = f" ({self.flagged} with lines to check)" if self.flagged else ""
         docs_rate = (self.done + self.failed) / seconds
         return (
-            f"batch: {self.done} done, {self.failed} failed, {self.skipped} skipped as already in "
+            f"batch: {self.done} done{flagged}, {self.failed} failed, {self.skipped} skipped as already in "
             f"{out}{earlier}; {self.sentences} sentences in {seconds:.1f} s "
             f"({docs_rate:.2f} docs/s, {self.sentences / seconds:.1f} sentences/s)"
         )
@@ -257,6 +260,7 @@ def run(args: argparse.Namespace) -> int:
                 failed = sum(o.error is not None or o.result is None for o in outcomes)
                 counts.failed += failed
                 counts.done += len(outcomes) - failed
+                counts.flagged += sum(lines_flagged(o.result) > 0 for o in outcomes if o.error is None)
                 counts.sentences += sum(o.sentences for o in outcomes)
                 elapsed = max(time.perf_counter() - counts.started, 1e-9)
                 bar.set_postfix_str(f"{counts.sentences / elapsed:.1f} sentences/s", refresh=False)

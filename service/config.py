@@ -88,6 +88,8 @@ class Settings:
     ct2_compute_type: str | None = None  # None: int8 on CPU, int8_float16 on CUDA
     ct2_batch_window_ms: float | None = None  # micro-batcher window (None: 3 ms; 0: off)
     convert: bool = True  # backend auto: convert a model without a CTranslate2 conversion on first load
+    checks: bool = True  # check every English line against its Greek (DIGEST_CHECKS=on|off)
+    glossary: str | None = None  # user TSV merged over the shipped one; "none": no glossary at all
 
     def __post_init__(self) -> None:
         # Checked here, once, so a typo fails at start-up with one line instead of failing
@@ -113,6 +115,8 @@ class Settings:
             ct2_compute_type=os.environ.get("DIGEST_CT2_COMPUTE_TYPE", "").strip() or None,
             ct2_batch_window_ms=_float_env("DIGEST_CT2_BATCH_WINDOW_MS"),
             convert=_switch_env("DIGEST_CONVERT", cls.convert),
+            checks=_switch_env("DIGEST_CHECKS", cls.checks),
+            glossary=os.environ.get("DIGEST_GLOSSARY", "").strip() or None,
         )
         return with_overrides(env, overrides)
 
@@ -127,6 +131,8 @@ def add_model_flags(parser: argparse.ArgumentParser, *, summarizer: bool = True)
     parser.add_argument("--backend", choices=BACKENDS,
                         help="inference backend (default: $DIGEST_BACKEND or auto)")
     parser.add_argument("--max-chars", type=int, help="longest article accepted (default 20000)")
+    parser.add_argument("--glossary", help="TSV greek<TAB>english[<TAB>note] merged over the shipped "
+                        "glossary, or 'none' (default: $DIGEST_GLOSSARY)")
 
 
 def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
@@ -136,5 +142,6 @@ def settings_from_args(args: argparse.Namespace, **extra: object) -> Settings:
         summarizer=getattr(args, "summarizer", None),
         backend=getattr(args, "backend", None),
         max_chars=getattr(args, "max_chars", None),
+        glossary=getattr(args, "glossary", None),
         **extra,
     )

@@ -17,13 +17,13 @@ from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
 from service.abstractive import abstractive_key_points
 from service.config import ABSTRACTIVE, AUTO, EXTRACTIVE, MAX_BULLETS, METHODS, NO_MODEL, Settings
 from service.digest import Bullet, Digest, KeyPoint
+from service.digest_checks import annotate_digests, annotate_translations, load_glossary
 from service.errors import InputError, UnavailableError
 from service.extractive import select_key_points
 from service.model_slots import ModelSlot, ServiceStatus, fix_line
 from service.text import Article, parse_article
 from service.translate import (
     Translation,
-    translate_article,
     translate_articles,
     translate_groups,
     translate_sentences,
@@ -49,6 +49,8 @@ class DigestService:
         self.settings = settings or Settings.from_env()
         self.summarizer_options = dict(summarizer_options or {})
         self._load_lock = threading.Lock()
+        # Once per service, at start-up: a bad glossary file stops it here (exit 2), not per request.
+        self.glossary = load_glossary(self.settings.glossary)
         self._slots = {
             "translator": ModelSlot("translator", self.settings.translator, self.settings.models_dir),
             "summarizer": ModelSlot("summarizer", self.settings.summarizer, self.settings.models_dir),
@@ -184,9 +186,10 @@ class DigestService:
         return _Plan(points, model.name, warnings)
 
     def translate_options(self) -> dict[str, Any]:
-        """generate() options for translating, from the settings (beams, batch, length)."""
+        """translate_sentences() options: beams, batch, length from the settings; the glossary."""
         s = self.settings
-        return {"num_beams": s.num_beams, "batch_size": s.batch_size, "max_new_tokens": s.max_new_tokens}
+        return {"num_beams": s.num_beams, "batch_size": s.batch_size, "max_new_tokens": s.max_new_tokens,
+                "glossary": self.glossary}
 
     @staticmethod
     def _method(method: str | None) -> str:
@@ -287,6 +290,8 @@ class DigestService:
                     translation=translation.text if translation else None,
                 )
             )
+        if self.settings.checks:
+            annotate_digests(digests, self.glossary)
         return digests
 
     def _bullets_english(
@@ -316,7 +321,8 @@ class DigestService:
         translator = self.translator
         if translator is None:
             raise UnavailableError(self.translator_warning())
-        return translate_article(translator, article, **self.translate_options())
+        (translation,) = self._checked(translate_articles(translator, [article], **self.translate_options()))
+        return translation
 
     def translate_articles(self, articles: list[Article]) -> list[Translation]:
         """Many parsed articles Greek→English in ONE generate() call (the batch job's path).
@@ -324,4 +330,9 @@ class DigestService:
         translator = self.translator
         if translator is None:
             raise UnavailableError(self.translator_warning())
-        return translate_articles(translator, articles, **self.translate_options())
+        return self._checked(translate_articles(translator, articles, **self.translate_options()))
+
+    def _checked(self, translations: list[Translation]) -> list[Translation]:
+        if self.settings.checks:
+            annotate_translations(translations, self.glossary)
+        return translations

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from models.base import Seq2SeqModel
+from service.checks import Glossary
 from service.text import Article
 
 
@@ -15,6 +17,8 @@ class Translation:
     source_paragraphs: list[str]
     paragraphs: list[str]
     sentences: list[tuple[str, str]]  # (Greek, English) in article order
+    checks: list[list[dict[str, str]]] | None = None  # Flag dicts per sentence; None: not checked
+    checks_summary: dict[str, Any] | None = None  # lines checked / flagged, flags
 
     @property
     def text(self) -> str:
@@ -24,6 +28,11 @@ class Translation:
         data = asdict(self)
         data["text"] = self.text
         data["sentences"] = [{"el": el, "en": en} for el, en in self.sentences]
+        data.pop("checks"), data.pop("checks_summary")
+        if self.checks is not None:  # unchecked: the JSON as before the checks
+            for sentence, flags in zip(data["sentences"], self.checks, strict=True):
+                sentence["checks"] = flags
+            data["checks"] = self.checks_summary
         return data
 
 
@@ -34,10 +43,16 @@ def translate_sentences(
     num_beams: int | None = None,
     batch_size: int = 16,
     max_new_tokens: int | None = None,
+    glossary: Glossary | None = None,
 ) -> list[str]:
-    """English for each Greek sentence, one generate() call, batched and length-sorted."""
+    """English for each Greek sentence, one generate() call, batched and length-sorted.
+
+    With a glossary, its preferred English is written into the Greek first (the model copies it);
+    done here, before anything else sees the sentence, so a cache keys on the prepared text."""
     if not sentences:
         return []
+    if glossary is not None:
+        sentences = [glossary.prepare_source(s) for s in sentences]
     return model.generate(
         sentences, num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens
     )
@@ -50,10 +65,12 @@ def translate_article(
     num_beams: int | None = None,
     batch_size: int = 16,
     max_new_tokens: int | None = None,
+    glossary: Glossary | None = None,
 ) -> Translation:
     """Translate sentence by sentence (what MT models are trained on), rebuild the paragraphs."""
     return translate_articles(
-        model, [article], num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens
+        model, [article], num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens,
+        glossary=glossary,
     )[0]
 
 
@@ -76,6 +93,7 @@ def translate_articles(
     num_beams: int | None = None,
     batch_size: int = 16,
     max_new_tokens: int | None = None,
+    glossary: Glossary | None = None,
 ) -> list[Translation]:
     """Translate many articles with ONE generate() call over all their sentences.
 
@@ -88,6 +106,7 @@ def translate_articles(
         num_beams=num_beams,
         batch_size=batch_size,
         max_new_tokens=max_new_tokens,
+        glossary=glossary,
     )
     return [assemble_translation(a, e) for a, e in zip(articles, english, strict=True)]
 
@@ -99,6 +118,7 @@ def translate_groups(
     num_beams: int | None = None,
     batch_size: int = 16,
     max_new_tokens: int | None = None,
+    glossary: Glossary | None = None,
 ) -> list[list[str]]:
     """English of each group of Greek texts, all groups in ONE generate() call, sliced back."""
     english = translate_sentences(
@@ -107,6 +127,7 @@ def translate_groups(
         num_beams=num_beams,
         batch_size=batch_size,
         max_new_tokens=max_new_tokens,
+        glossary=glossary,
     )
     out: list[list[str]] = []
     start = 0

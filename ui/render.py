@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from service import Bullet, Digest
+from service.digest import lines_to_check
 
 CONTEXT_SENTENCES = 1  # sentences of context shown before and after a source sentence
 
@@ -109,15 +110,27 @@ def _article(digest: Digest) -> str:
     )
 
 
+def _flags(bullet: Bullet) -> str:
+    """A small ⚠ beside the English: the reasons on hover (title) and on click (the list)."""
+    if not bullet.checks:
+        return ""
+    reasons = [str(flag["message"]) for flag in bullet.checks]
+    items = "".join(f"<li>{_e(reason)}</li>" for reason in reasons)
+    return (
+        f'<details class="gd-check"><summary title="{_e(" ".join(reasons))}" '
+        f'aria-label="check this line">⚠</summary><ul>{items}</ul></details>'
+    )
+
+
 def digest_html(digest: Digest) -> str:
     """Bilingual bullets side by side (Ελληνικά | English), each with its evidence."""
     warnings = "".join(f'<div class="gd-warning" role="alert">⚠ {_e(w)}</div>' for w in digest.warnings)
     rows = []
     for number, bullet in enumerate(digest.bullets, 1):
         english = (
-            f'<div class="gd-en" lang="en">{_e(bullet.en)}</div>'
+            f'<div class="gd-en" lang="en">{_e(bullet.en)}{_flags(bullet)}</div>'
             if bullet.en
-            else '<div class="gd-en gd-missing" lang="en">no English translation</div>'
+            else f'<div class="gd-en gd-missing" lang="en">no English translation{_flags(bullet)}</div>'
         )
         rows.append(
             f'<li class="gd-bullet"><span class="gd-num">{number}</span>'
@@ -130,6 +143,10 @@ def digest_html(digest: Digest) -> str:
     )
     total = digest.timings.get("total")
     seconds = f" · {total:.2f} s" if isinstance(total, int | float) else ""
+    if digest.checks is not None:
+        flagged = digest.checks["lines_flagged"]
+        kind = "gd-to-check" if flagged else "gd-checked"
+        warnings += f'<div class="gd-checks-line {kind}">{_e(lines_to_check(flagged))}</div>'
     return (
         f'<div class="gd-digest">{warnings}'
         '<div class="gd-head"><span></span><span>Ελληνικά</span><span>English</span></div>'

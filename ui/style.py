@@ -63,6 +63,13 @@ mark.gd-key { color: inherit; padding: .05em .2em; border-radius: 4px;
 .gd-article p { margin: .6rem 0 0; }
 .gd-warning { margin-bottom: .7rem; padding: .6rem .9rem; border-radius: var(--radius-md);
   border: 1px solid #f59e0b; background: color-mix(in srgb, #f59e0b 12%, transparent); }
+.gd-check { display: inline; margin-left: .35rem; }
+.gd-check summary { display: inline; cursor: help; color: #d97706; list-style: none; }
+.gd-check summary::-webkit-details-marker { display: none; }
+.gd-check ul { margin: .3rem 0 0 !important; font-size: var(--text-sm); color: #b45309; }
+.gd-checks-line { margin-bottom: .6rem; font-size: var(--text-sm); font-weight: 600; }
+.gd-to-check { color: #d97706; }
+.gd-checked { color: #16a34a; }
 .gd-meta { margin-top: .7rem; font-size: var(--text-sm); color: var(--body-text-color-subdued); }
 .gd-fix { margin-top: .3rem; color: #b45309; }
 .gd-note { margin-top: .3rem; color: var(--body-text-color-subdued); }

@@ -1,0 +1,92 @@
+"""The line checks applied to the service's results: each English line of a digest or translation
+gets its flags (service.checks), and the result a summary, so readers know which lines to check.
+
+A group (one digest, or the documents of one batch group) is also checked for one Greek name
+spelt two ways; that flag goes on every line of the group that uses the name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from service.checks import Flag, Glossary, check, consistency, unsupported
+from service.checks.greek import key, tokens
+from service.config import EXTRACTIVE
+from service.digest import Digest
+from service.translate import Translation
+
+NO_GLOSSARY = "none"  # DIGEST_GLOSSARY=none: nothing written into the source, names checked loosely
+
+
+def load_glossary(setting: str | None) -> Glossary | None:
+    """The shipped glossary, with the user's file (DIGEST_GLOSSARY / --glossary) merged over it;
+    None for "none". InputError (one line, exit 2 at start-up) for a file that cannot be used."""
+    if setting and setting.strip().lower() == NO_GLOSSARY:
+        return None
+    shipped = Glossary.default()
+    return shipped.merged(Glossary.load(setting)) if setting else shipped
+
+
+def summary(lines: list[list[Flag]]) -> dict[str, Any]:
+    """lines_checked, lines_flagged (lines with at least one flag), flags, and flags by kind."""
+    kinds = Counter(flag.kind for flags in lines for flag in flags)
+    return {
+        "lines_checked": len(lines),
+        "lines_flagged": sum(bool(flags) for flags in lines),
+        "flags": sum(kinds.values()),
+        "by_kind": dict(kinds),
+    }
+
+
+def _add_consistency(
+    pairs: list[tuple[str, str]], lines: list[list[Flag]], glossary: Glossary | None
+) -> None:
+    """One name spelt two ways across `pairs`: the flag goes on each line whose Greek has the name."""
+    if len(pairs) < 2:
+        return
+    line_keys = [{key(t.text) for t in tokens(greek)} for greek, _ in pairs]
+    for flag in consistency(pairs, glossary):
+        name = {key(t.text) for t in tokens(flag.greek)}
+        for keys, flags in zip(line_keys, lines, strict=True):
+            if name <= keys:
+                flags.append(flag)
+
+
+def annotate_digests(digests: list[Digest], glossary: Glossary | None) -> None:
+    """`checks` on each bullet and on each digest; consistency across all of `digests` (a group)."""
+    pairs: list[tuple[str, str]] = []
+    lines: list[list[Flag]] = []
+    for digest in digests:
+        abstractive = digest.models.get("summarizer") not in (EXTRACTIVE, None)
+        for bullet in digest.bullets:
+            flags = check(bullet.el, bullet.en, glossary) if bullet.en else []
+            if abstractive:  # a summariser's figures and names must come from the article
+                flags += unsupported(bullet.el, [digest.sentences[i] for i in bullet.sources])
+            lines.append(flags)
+            pairs.append((bullet.el, bullet.en or ""))
+    _add_consistency(pairs, lines, glossary)
+    flags_of = iter(lines)
+    for digest in digests:
+        mine = [next(flags_of) for _ in digest.bullets]
+        for bullet, flags in zip(digest.bullets, mine, strict=True):
+            bullet.checks = [flag.to_dict() for flag in flags]
+        digest.checks = summary(mine)
+
+
+def annotate_translations(translations: list[Translation], glossary: Glossary | None) -> None:
+    """`checks` on each translated sentence and a summary per translation; consistency across all."""
+    pairs = [pair for translation in translations for pair in translation.sentences]
+    lines = [check(greek, english, glossary) for greek, english in pairs]
+    _add_consistency(pairs, lines, glossary)
+    flags_of = iter(lines)
+    for translation in translations:
+        mine = [next(flags_of) for _ in translation.sentences]
+        translation.checks = [[flag.to_dict() for flag in flags] for flags in mine]
+        translation.checks_summary = summary(mine)
+
+
+def lines_flagged(result: Digest | Translation | None) -> int:
+    """How many lines of a result the checks flagged (0 when unchecked)."""
+    checked = result.checks if isinstance(result, Digest) else result.checks_summary if result else None
+    return int(checked["lines_flagged"]) if checked else 0
