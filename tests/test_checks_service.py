@@ -14,7 +14,9 @@ from service.config import Settings
 from service.digest_service import DigestService
 from tests.scripted_models import ARTICLE, ENGLISH, TEXT, ScriptedModel, install
 
-SUMMARY = "Ο Ζελένσκι συναντήθηκε με 5.000 πολίτες στην Αθήνα. Η κυβέρνηση ανακοίνωσε μέτρα ύψους 2,5 δισ. ευρώ."
+SUMMARY = (  # the summariser invents 5.000; 2,5 δισ. is in the article
+    "Ο Ζελένσκι συναντήθηκε με 5.000 πολίτες στην Αθήνα. Η κυβέρνηση ανακοίνωσε μέτρα ύψους 2,5 δισ. ευρώ."
+)
 SUMMARY_ENGLISH = {
     "Ο Zelensky συναντήθηκε με 5.000 πολίτες στην Athens.": "Zelensky met 5,000 citizens in Athens.",
     "Η κυβέρνηση ανακοίνωσε μέτρα ύψους 2,5 δισ. ευρώ.": "The government announced measures of €2.5bn.",
