@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from service.checks import Flag, Glossary, check, consistency, unsupported
-from service.checks.greek import key, tokens
+from service.checks.greek import key, prefix, tokens
 from service.config import EXTRACTIVE
 from service.digest import Digest
 from service.translate import Translation
@@ -39,18 +39,23 @@ def summary(lines: list[list[Flag]]) -> dict[str, Any]:
     }
 
 
+def _mentions(greek: str, name: str) -> bool:
+    """Whether `greek` has each word of `name` in some inflected form (only look-alikes stemmed)."""
+    words = tokens(greek)
+    return all(
+        any(prefix(w.text) == prefix(n.text) and key(w.text) == key(n.text) for w in words)
+        for n in tokens(name)
+    )
+
+
 def _add_consistency(
     pairs: list[tuple[str, str]], lines: list[list[Flag]], glossary: Glossary | None
 ) -> None:
     """One name spelt two ways across `pairs`: the flag goes on each line whose Greek has the name."""
-    if len(pairs) < 2:
-        return
-    line_keys = [{key(t.text) for t in tokens(greek)} for greek, _ in pairs]
-    for flag in consistency(pairs, glossary):
-        name = {key(t.text) for t in tokens(flag.greek)}
-        for keys, flags in zip(line_keys, lines, strict=True):
-            if name <= keys:
-                flags.append(flag)
+    for flag in consistency(pairs, glossary) if len(pairs) > 1 else []:
+        for (greek, _), line in zip(pairs, lines, strict=True):
+            if _mentions(greek, flag.greek):
+                line.append(flag)
 
 
 def annotate_digests(digests: list[Digest], glossary: Glossary | None) -> None:
