@@ -180,12 +180,12 @@ class JobCounts:
     def line(self, out: Path) -> str:
         seconds = max(time.perf_counter() - self.started, 1e-9)
         earlier = f" ({self.skipped_failed} with errors)" if self.skipped_failed else ""
-        flagged = f" ({self.flagged} with lines to check)" if self.flagged else ""
+        flagged = f"; {self.flagged} done with lines to check" if self.flagged else ""
         docs_rate = (self.done + self.failed) / seconds
         return (
-            f"batch: {self.done} done{flagged}, {self.failed} failed, {self.skipped} skipped as already in "
+            f"batch: {self.done} done, {self.failed} failed, {self.skipped} skipped as already in "
             f"{out}{earlier}; {self.sentences} sentences in {seconds:.1f} s "
-            f"({docs_rate:.2f} docs/s, {self.sentences / seconds:.1f} sentences/s)"
+            f"({docs_rate:.2f} docs/s, {self.sentences / seconds:.1f} sentences/s){flagged}"
         )
 
 

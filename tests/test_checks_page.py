@@ -58,7 +58,7 @@ def test_page_shows_a_warning_beside_the_flagged_english(url: str) -> None:
             page.fill("#article textarea", TEXT)
             page.click("#summarise-btn")
             expect(page.locator("#digest .gd-checks-line")).to_have_text("⚠ 4 lines to check")
-            row = page.locator("#digest .gd-bullet", has_text="2,5 δισ.")
+            row = page.locator("#digest .gd-bullet", has=page.locator(".gd-el", has_text="2,5 δισ."))
             mark = row.locator(".gd-en .gd-check summary")
             expect(mark).to_have_text("⚠")
             reason = "The number «2,5 δισ.» is not in the English (expected 2.5 billion)."

@@ -176,4 +176,5 @@ def test_batch_records_carry_the_checks(
     assert sorted(k for line in lines for k in kinds(line["checks"])) == [
         "consistency", "consistency", "glossary", "number"
     ]
-    assert "2 done (2 with lines to check)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "batch: 2 done, 0 failed" in err and err.rstrip().endswith("; 2 done with lines to check")
