@@ -153,6 +153,20 @@ def test_cli_translate_json_and_a_bad_glossary(
     assert code == 2 and "Cannot read the glossary" in capsys.readouterr().err
 
 
+def test_batch_and_web_app_stop_at_start_up_on_a_bad_glossary(
+    isolated_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui import app
+
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("ΗΠΑ\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert batch.main([str(tmp_path), "-o", str(out), "--translator", "none", "--glossary", str(bad)]) == 2
+    assert "bad.tsv, line 1" in capsys.readouterr().err and not out.exists()
+    assert app.main(["--translator", "none", "--glossary", str(bad), "--port", "1"]) == 2
+    assert "bad.tsv, line 1" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("mode", ["digest", "translate"])
 def test_batch_records_carry_the_checks(
     translator: ScriptedModel, tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: str
