@@ -20,6 +20,7 @@ from service.checks.greek import Token, key, prefix, tokens
 from service.errors import InputError
 from service.text import fold_greek
 
+_REMEMBERED = 4096  # find() results kept per glossary
 _SUFFIX_EN = r"(?:['’]s|s|n|ns|an|ans|ian|ians|i|is)?"
 
 
@@ -92,6 +93,7 @@ class Glossary:
             keys = entry.keys
             if keys:
                 self._index.setdefault(keys[0], {}).setdefault(keys, []).append(entry)
+        self._found: dict[str, tuple[Match, ...]] = {}  # find() results by text
         # Compiled once here, not per call: the checks run on every line of every digest.
         self._patterns = {f: _english_pattern(f) for e in self.entries.values() for f in e.english}
         self._lowercase_openers = {
@@ -164,8 +166,20 @@ class Glossary:
         return {}
 
     def find(self, greek: str, words: list[Token] | None = None) -> list[Match]:
-        """Glossary terms in Greek text, longest first at each word, no overlaps."""
-        words = tokens(greek) if words is None else words
+        """Glossary terms in Greek text, longest first at each word, no overlaps.
+
+        Remembered per text: the service looks up each sentence three times (prepare_source before
+        translation, check and consistency after). Bounded; cleared whole when full (thread-safe
+        enough: a lost entry is only recomputed)."""
+        found = self._found.get(greek)
+        if found is None:
+            found = self._find(greek, tokens(greek) if words is None else words)
+            if len(self._found) >= _REMEMBERED:
+                self._found.clear()
+            self._found[greek] = found
+        return list(found)
+
+    def _find(self, greek: str, words: list[Token]) -> tuple[Match, ...]:
         keys = _LazyKeys(words)
         found, i = [], 0
         while i < len(words):
@@ -200,7 +214,7 @@ class Glossary:
             accepted = tuple(dict.fromkeys(f for e in group for f in e.english))
             found.append(Match(text, start, end, preferred, accepted))
             i += n
-        return found
+        return tuple(found)
 
     def english_form(self, match: Match, english: str) -> str | None:
         """Which accepted English form of the term the English text uses, if any."""
