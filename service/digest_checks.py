@@ -59,11 +59,16 @@ def _add_consistency(
 
 
 def annotate_digests(digests: list[Digest], glossary: Glossary | None) -> None:
-    """`checks` on each bullet and on each digest; consistency across all of `digests` (a group)."""
+    """`checks` on each bullet and on each digest; consistency across all of `digests` (a group).
+    A digest with nothing to check (extractive, no translator) is left unchecked (`checks` None)."""
     pairs: list[tuple[str, str]] = []
     lines: list[list[Flag]] = []
+    checked = []
     for digest in digests:
         abstractive = digest.models.get("summarizer") not in (EXTRACTIVE, None)
+        if not abstractive and not any(bullet.en for bullet in digest.bullets):
+            continue
+        checked.append(digest)
         for bullet in digest.bullets:
             flags = check(bullet.el, bullet.en, glossary) if bullet.en else []
             if abstractive:  # a summariser's figures and names must come from the article
@@ -72,7 +77,7 @@ def annotate_digests(digests: list[Digest], glossary: Glossary | None) -> None:
             pairs.append((bullet.el, bullet.en or ""))
     _add_consistency(pairs, lines, glossary)
     flags_of = iter(lines)
-    for digest in digests:
+    for digest in checked:
         mine = [next(flags_of) for _ in digest.bullets]
         for bullet, flags in zip(digest.bullets, mine, strict=True):
             bullet.checks = [flag.to_dict() for flag in flags]

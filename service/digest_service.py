@@ -291,7 +291,12 @@ class DigestService:
                 )
             )
         if self.settings.checks:
+            started = time.perf_counter()
             annotate_digests(digests, self.glossary)
+            share = (time.perf_counter() - started) / max(1, len(digests))
+            for digest in digests:
+                digest.timings["checks"] = round(share, 4)
+                digest.timings["total"] = round(digest.timings["total"] + share, 4)
         return digests
 
     def _bullets_english(

@@ -59,6 +59,7 @@ def test_digest_flags_each_line_as_it_should(translator: ScriptedModel) -> None:
     assert "Zelenskyy" in bullets[ARTICLE[3]]["checks"][0]["message"]
     assert digest.checks == {"lines_checked": 4, "lines_flagged": 4, "flags": 4,
                              "by_kind": {"consistency": 2, "number": 1, "glossary": 1}}
+    assert digest.timings["checks"] >= 0
     # Existing fields unchanged for /summarize clients.
     assert {"el", "en", "sources"} <= set(bullets[ARTICLE[0]])
 
@@ -115,6 +116,12 @@ def test_checks_off_leaves_the_results_as_before(translator: ScriptedModel) -> N
     assert "⚠" not in digest.to_markdown() and "lines to check" not in digest.to_markdown()
     translation = service.translate(TEXT).to_dict()
     assert "checks" not in translation and "checks" not in translation["sentences"][0]
+
+
+def test_nothing_to_check_without_english(isolated_env: Path) -> None:
+    digest = DigestService(Settings(translator="none")).digest(TEXT)
+    assert digest.checks is None and "checks" not in digest.to_dict()
+    assert "lines to check" not in digest.to_markdown()
 
 
 def test_settings_from_the_environment(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
