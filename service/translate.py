@@ -28,7 +28,7 @@ class Translation:
         data = asdict(self)
         data["text"] = self.text
         data["sentences"] = [{"el": el, "en": en} for el, en in self.sentences]
-        data.pop("checks"), data.pop("checks_summary")
+        del data["checks"], data["checks_summary"]
         if self.checks is not None:  # unchecked: the JSON as before the checks
             for sentence, flags in zip(data["sentences"], self.checks, strict=True):
                 sentence["checks"] = flags
