@@ -66,7 +66,7 @@ def emit(args: argparse.Namespace, data: dict, markdown: str) -> None:
 
 
 def run_translate(args: argparse.Namespace) -> int:
-    from service.checks import Glossary
+    from service.digest_checks import load_glossary
     from service.evaluation.pairs import read_pairs
     from service.evaluation.translation import evaluate_translation, format_translation_report
 
@@ -75,7 +75,8 @@ def run_translate(args: argparse.Namespace) -> int:
         raise UsageError(f"--compare takes two backends out of {', '.join(BACKENDS)}, e.g. torch,ct2")
     settings = settings_from_args(args)
     pairs = limited(read_pairs(args.pairs, args.src_field, args.ref_field), args.limit)
-    glossary = Glossary.default().merged(Glossary.load(args.glossary)) if args.glossary else None
+    # --glossary (a model flag): written into the source by the service, and the checker's glossary.
+    glossary = load_glossary(args.glossary) if args.glossary else None
     report = evaluate_translation(pairs, settings, backends, source=args.pairs, glossary=glossary)
     emit(args, report.to_dict(), format_translation_report(report))
     return 0
@@ -110,7 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--src-field", help="JSONL field of the Greek (default el)")
     translate.add_argument("--ref-field", help="JSONL field of the reference English (default en)")
     translate.add_argument("--compare", metavar="A,B", help="two backends on the same inputs, e.g. torch,ct2")
-    translate.add_argument("--glossary", help="a user glossary TSV for the checker's flag rate")
     add_model_flags(translate, summarizer=False)
     add_report_flags(translate)
     translate.set_defaults(run=run_translate)
