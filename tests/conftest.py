@@ -25,6 +25,13 @@ EXAMPLES = ROOT / "ui" / "examples"
 SAMPLES = sorted(EXAMPLES.glob("el-news-*.txt"))
 
 
+def subprocess_env(*, remove: tuple[str, ...] = (), **extra: str) -> dict[str, str]:
+    """The environment for a test's subprocess: no DIGEST_* setting from the developer's shell,
+    except DIGEST_CONVERT=off (see the top of this file), one thread, and `extra` on top."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGEST_") and k not in remove}
+    return {**env, "DIGEST_CONVERT": "off", "OMP_NUM_THREADS": "1", **extra}
+
+
 def load_script(name: str) -> ModuleType:
     """scripts/<name>.py as a module (scripts/ is not a package: it is run as `python scripts/x.py`)."""
     spec = importlib.util.spec_from_file_location(f"scripts_{name}", ROOT / "scripts" / f"{name}.py")

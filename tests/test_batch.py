@@ -7,7 +7,6 @@ import csv
 import fcntl
 import io
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from service.digest import Digest
 from service.digest_service import DigestService
 from service.text import parse_article
 from service.translate import translate_articles
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, subprocess_env
 
 GREEK = (
     "Ο πρωθυπουργός συναντήθηκε σήμερα με τον πρόεδρο της Γαλλίας στο Παρίσι. "
@@ -345,8 +344,7 @@ def test_sigkill_midway_then_resume(tiny_models: dict[str, Path], tmp_path: Path
     command = [sys.executable, str(ROOT / "scripts" / "batch_translate.py"), "-", "-o", str(out),
                "--translator", str(tiny_models["translator"]), "--group-size", "1",
                "--num-beams", "1", "--max-new-tokens", "4"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGEST_")}
-    env["OMP_NUM_THREADS"] = "1"  # on a busy 2-core machine, torch's thread pool slows it 10-50x
+    env = subprocess_env()  # one thread: on a busy 2-core machine torch's pool slows it 10-50x
 
     job = subprocess.Popen([*command, "-q"], cwd=tmp_path, env=env, stdin=subprocess.PIPE,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -4,7 +4,6 @@ every id ends up in OUT exactly once and every line parses."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.bad_inputs import GREEK_SENTENCE
-from tests.conftest import ROOT
+from tests.conftest import ROOT, subprocess_env
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +32,7 @@ def test_repeated_random_sigkills_lose_and_duplicate_nothing(
     command = [sys.executable, str(ROOT / "scripts" / "batch_translate.py"), str(source), "-o", str(out),
                "--translator", str(tiny_models["translator"]), "--group-size", "3",
                "--num-beams", "1", "--max-new-tokens", "6", "-q"]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGEST_")}
-    env["OMP_NUM_THREADS"] = "1"
+    env = subprocess_env()
 
     rng = random.Random(7)
     progress: list[int] = []

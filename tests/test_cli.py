@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, subprocess_env
 
 PUTIN_KIM = EXAMPLES / "el-news-putin-kim-call.txt"
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, stdin: bytes | None = None):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("DIGEST_")}
-    full_env.update(env or {})
+    full_env = subprocess_env(**(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "service", *args],
         cwd=ROOT, env=full_env, input=stdin, capture_output=True, timeout=300,

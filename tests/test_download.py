@@ -6,7 +6,6 @@ closed local port, and prepared stores are made by copying the tiny models.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import pytest
 from models import download
 from models.registry import DEFAULT_TRANSLATOR, KNOWN_MODELS
 from models.store import converted_dir, is_complete_model, store_name
-from tests.conftest import load_script
+from tests.conftest import load_script, subprocess_env
 
 download_models = load_script("download_models")  # the command line over models.download
 
@@ -28,8 +27,7 @@ CLOSED_PORT_ENDPOINT = "http://127.0.0.1:9"  # discard port: nothing listens, co
 
 
 def run_script(args: list[str], env_updates: dict[str, str], remove: tuple[str, ...] = ()):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGEST_") and k not in remove}
-    env.update(env_updates)
+    env = subprocess_env(remove=remove, **env_updates)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=300

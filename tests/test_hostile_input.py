@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 from service import batch
 from service.digest_service import DigestService
 from tests.bad_inputs import ARTICLE, GREEK_SENTENCE, nested
-from tests.conftest import ROOT
+from tests.conftest import ROOT, subprocess_env
 
 BATCH_SCRIPT = str(ROOT / "scripts" / "batch_translate.py")
 TINY_WORDS = "Ο " + "α" * 3000 + "."  # every sentence under 4 words: the numpy-index case
@@ -32,11 +31,6 @@ def flood(chars: int = 19_990) -> str:
     letters = "αβγδεζηθικλμνξοπρστυφχψω"
     words = ("".join(t).capitalize() + "." for t in itertools.product(letters, repeat=3))
     return " ".join(itertools.islice(words, chars // 5))
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DIGEST_")}
-    return {**env, "OMP_NUM_THREADS": "1", **extra}
 
 
 # `python -m service` / scripts/batch_translate.py, which only call main(), reporting the peak RSS
@@ -57,7 +51,7 @@ sys.exit(code)
 def run_measured(module: str, argv: list[str], stdin: IO[bytes]) -> tuple[int, str, int]:
     """(exit status, stderr, peak RSS in bytes) of `module`.main(argv) in a child process."""
     result = subprocess.run([sys.executable, "-c", MEASURED_MAIN, module, *argv], stdin=stdin,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env(), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=subprocess_env(), cwd=ROOT,
                             timeout=300)
     err, _, peak = result.stderr.decode().rpartition("peak-rss-kb ")
     return result.returncode, err, int(peak) * 1024
@@ -69,7 +63,8 @@ def zeros_on_stdin(size: int) -> subprocess.Popen:
 
 def cli(*args: str, stdin: bytes | None = None, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "service", *args], cwd=ROOT, input=stdin,
-                          env=clean_env(DIGEST_TRANSLATOR="none", **env), capture_output=True, timeout=300)
+                          env=subprocess_env(DIGEST_TRANSLATOR="none", **env), capture_output=True,
+                          timeout=300)
 
 
 # -- 1. numpy indices in `sources` -------------------------------------------------------------
@@ -99,12 +94,12 @@ def test_batch_digest_of_tiny_sentences_runs_and_reruns(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     command = [sys.executable, BATCH_SCRIPT, str(source), "-o", str(out), "--mode", "digest",
                "--translator", "none", "--group-size", "4", "-q"]
-    first = subprocess.run(command, env=clean_env(), capture_output=True, timeout=300)
+    first = subprocess.run(command, env=subprocess_env(), capture_output=True, timeout=300)
     assert first.returncode == 0, first.stderr.decode()
     records = read_jsonl(out)
     assert sorted(records) == sorted(texts)
     assert all("result" in r for r in records.values()), records
-    again = subprocess.run(command, env=clean_env(), capture_output=True, timeout=300)
+    again = subprocess.run(command, env=subprocess_env(), capture_output=True, timeout=300)
     assert again.returncode == 0 and "4 skipped" in again.stderr.decode(), again.stderr.decode()
     assert read_jsonl(out) == records
 
@@ -153,7 +148,8 @@ def run_batch_csv(tmp_path: Path, content: str) -> tuple[int, dict[str, dict]]:
     source.write_text(content, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     result = subprocess.run([sys.executable, BATCH_SCRIPT, str(source), "-o", str(out), "--mode", "digest",
-                             "--translator", "none", "-q"], env=clean_env(), capture_output=True, timeout=300)
+                             "--translator", "none", "-q"], env=subprocess_env(), capture_output=True,
+                            timeout=300)
     assert "Traceback" not in result.stderr.decode(), result.stderr.decode()
     return result.returncode, read_jsonl(out)
 
@@ -212,7 +208,7 @@ def test_service_memory_for_a_flood_of_tiny_sentences(tiny_models: dict[str, Pat
     assert len(text) <= 20_000
     result = subprocess.run(
         [sys.executable, "-c", MEASURE_SERVICE, str(tiny_models["translator"]), ARTICLE, text],
-        env=clean_env(), capture_output=True, timeout=300, cwd=ROOT,
+        env=subprocess_env(), capture_output=True, timeout=300, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr.decode()
     figures = json.loads(result.stdout.decode().splitlines()[-1])
