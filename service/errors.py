@@ -3,6 +3,7 @@ mapping from those errors to a command's exit status, shared by every command-li
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 
@@ -34,6 +35,7 @@ def run_command(work: Callable[[], int | None], *, interrupted: str | None = Non
     """Run a command's work and turn the errors people can act on into one stderr line and an exit
     status: 2 for unusable input, a bad setting or a file problem, 3 for a missing model, 130 for
     Ctrl-C (after printing `interrupted`). Anything else is a bug and keeps its traceback."""
+    _show_model_notes()
     try:
         return work() or 0
     except KeyboardInterrupt:
@@ -46,3 +48,14 @@ def run_command(work: Callable[[], int | None], *, interrupted: str | None = Non
     except (UsageError, ValueError, OSError) as exc:
         print(f"error: {error_line(exc)}", file=sys.stderr)
         return USAGE
+
+
+def _show_model_notes() -> None:
+    """The model layer's notes (a first-start conversion takes seconds: say so) on stderr, once,
+    unless the program set up logging itself (the web app does)."""
+    models_log = logging.getLogger("models")
+    if not models_log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("note: %(message)s"))
+        models_log.addHandler(handler)
+        models_log.setLevel(logging.INFO)

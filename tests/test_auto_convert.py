@@ -22,7 +22,7 @@ import pytest
 
 from service.config import Settings
 from service.digest_service import DigestService
-from tests.conftest import ROOT, load_script
+from tests.conftest import ROOT, load_script, subprocess_env
 
 TEXT = "Η κυβέρνηση ανακοίνωσε νέα μέτρα για την ενέργεια. Οι τιμές θα μειωθούν από τον Ιανουάριο."
 
@@ -218,3 +218,17 @@ def test_two_starts_at_once_convert_once(model_dir: Path, tmp_path: Path) -> Non
     assert len(record.read_text().splitlines()) == 1
     assert (tmp_path / "translator-ct2-int8" / "ct2_model.json").is_file()
     assert not list(tmp_path.glob(".translator-ct2-int8.partial-*"))
+
+
+def test_the_command_line_says_it_is_converting(model_dir: Path, tmp_path: Path) -> None:
+    """The CLI sets up no logging of its own, yet a first-start conversion (seconds of silence
+    otherwise) is announced on stderr."""
+    env = subprocess_env(DIGEST_CONVERT="on", DIGEST_MODELS_DIR=str(tmp_path / "store"))
+    result = subprocess.run(
+        [sys.executable, "-m", "service", "translate", "-", "--translator", str(model_dir),
+         "--format", "text"],
+        input=TEXT, env=env, cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "note: converting" in result.stderr
+    assert (tmp_path / "translator-ct2-int8").is_dir()
