@@ -25,6 +25,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -134,6 +135,14 @@ def writer_report(workdir: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
+    try:
+        return run(argv, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(argv: list[str] | None, workdir: Path) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=48, help="articles per run (default 48)")
     parser.add_argument("--arch", default="base", choices=["tiny", "base"],
@@ -142,8 +151,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-new-tokens", type=int, default=24)
     parser.add_argument("--writer-only", action="store_true", help="measure only the writer")
     args = parser.parse_args(argv)
-
-    workdir = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
     if args.writer_only:
         print(json.dumps({"writer": writer_report(workdir)}, indent=2))
         return 0

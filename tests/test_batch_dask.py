@@ -56,6 +56,15 @@ def lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+def dask_job(workdir: Path, tiny_models: dict[str, Path]) -> tuple[list[str], Path, list[str]]:
+    """60 records in news.jsonl: their ids, OUT, and the batch arguments (dask, one record a group,
+    so a job has many groups to interrupt)."""
+    source, out = workdir / "news.jsonl", workdir / "out.jsonl"
+    ids = write_news(source, 60)
+    return ids, out, [str(source), "-o", str(out), "--engine", "dask", "--translator",
+                      str(tiny_models["translator"]), "--group-size", "1", *FAST]
+
+
 def without_timings(record: dict) -> dict:
     result = record.get("result")
     return {**record, "result": {**result, "timings": None}} if isinstance(result, dict) else record
@@ -100,10 +109,8 @@ def test_engine_flags_that_do_not_fit_are_usage_errors(
 def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(
     cluster: distributed.Client, tiny_models: dict[str, Path], isolated_env: Path
 ) -> None:
-    source, out = isolated_env / "news.jsonl", isolated_env / "out.jsonl"
-    ids = write_news(source, 60)
-    argv = [str(source), "-o", str(out), "--engine", "dask", "--scheduler", cluster.scheduler.address,
-            "--translator", str(tiny_models["translator"]), "--group-size", "1", *FAST]
+    ids, out, args = dask_job(isolated_env, tiny_models)
+    argv = [*args, "--scheduler", cluster.scheduler.address]
     status: list[int] = []
     driver = threading.Thread(target=lambda: status.append(batch.main(argv)))
     driver.start()
@@ -133,10 +140,8 @@ def test_the_driver_killed_mid_job_then_rerun_loses_and_duplicates_nothing(
 ) -> None:
     import psutil
 
-    source, out = isolated_env / "news.jsonl", isolated_env / "out.jsonl"
-    ids = write_news(source, 60)
-    command = [sys.executable, str(ROOT / "scripts" / "batch_translate.py"), str(source), "-o", str(out),
-               "--engine", "dask", "--translator", str(tiny_models["translator"]), "--group-size", "1", *FAST]
+    ids, out, args = dask_job(isolated_env, tiny_models)
+    command = [sys.executable, str(ROOT / "scripts" / "batch_translate.py"), *args]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     # The killed run starts its own local cluster (--workers 2): its workers must go with it.
     job = subprocess.Popen([*command, "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
