@@ -105,6 +105,30 @@ def test_engine_flags_that_do_not_fit_are_usage_errors(
     assert not out.exists()
 
 
+def test_translate_mode_stops_when_the_workers_have_no_translator(
+    cluster: distributed.Client, isolated_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, out = isolated_env / "news.jsonl", isolated_env / "out.jsonl"
+    write_news(source, 2)
+    code = batch.main([str(source), "-o", str(out), "--engine", "dask", "--scheduler",
+                       cluster.scheduler.address, "--translator", str(isolated_env / "no-such-model"), *FAST])
+    assert code == 3
+    assert "translate mode needs a translator" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_group_that_keeps_failing_is_split_so_only_its_culprit_fails() -> None:
+    from service.batch_input import Record
+    from service.dask_engine import DaskEngine
+
+    resubmitted: list[list[Record]] = []
+    records = [Record("a", "x:1", "text"), Record("b", "x:2", "text")]
+    assert list(DaskEngine._failed(records, RuntimeError("worker died"), resubmitted.append)) == []
+    assert resubmitted == [[records[0]], [records[1]]]  # each record alone, run again
+    (outcomes,) = DaskEngine._failed([records[0]], RuntimeError("killed\nthree times"), resubmitted.append)
+    assert [(o.record.id, o.error) for o in outcomes] == [("a", "worker failed: RuntimeError: killed")]
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(
     cluster: distributed.Client, tiny_models: dict[str, Path], isolated_env: Path
