@@ -20,6 +20,7 @@ import pytest
 from service import batch
 from tests.bad_inputs import ARTICLE, GREEK_SENTENCE
 from tests.conftest import ROOT
+from tests.test_batch import read_out
 
 distributed = pytest.importorskip("distributed")
 FAST = ["--num-beams", "1", "--max-new-tokens", "6", "--quiet"]
@@ -44,12 +45,9 @@ def write_news(path: Path, count: int) -> list[str]:
     return ids
 
 
-def read_out(path: Path) -> dict[str, dict]:
-    """OUT by id; every line complete JSON, every id once."""
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    by_id = {r["id"]: r for r in records}
-    assert len(by_id) == len(records), "an id is in OUT twice"
-    return by_id
+def out_by_id(path: Path) -> dict[str, dict]:
+    """OUT by id (test_batch.read_out checks every line is complete JSON and every id is there once)."""
+    return {r["id"]: r for r in read_out(path)}
 
 
 def lines(path: Path) -> int:
@@ -84,7 +82,7 @@ def test_same_records_and_results_as_the_local_engine(
     monkeypatch.setenv("DIGEST_DASK_SCHEDULER", cluster.scheduler.address)
     assert batch.main([*common, "-o", str(isolated_env / "dask.jsonl"), "--engine", "dask"]) == 1
 
-    local, dask = read_out(isolated_env / "local.jsonl"), read_out(isolated_env / "dask.jsonl")
+    local, dask = out_by_id(isolated_env / "local.jsonl"), out_by_id(isolated_env / "dask.jsonl")
     assert sorted(dask) == ids
     assert {k: without_timings(r) for k, r in dask.items()} == {
         k: without_timings(r) for k, r in local.items()}
@@ -152,7 +150,7 @@ def test_a_worker_killed_mid_job_loses_and_duplicates_nothing(
     assert killed is not None, "the job ended before a worker could be killed"
     assert written_at_kill < len(ids)
     assert status == [1]  # finished; 1 because of the error records by design
-    records = read_out(out)
+    records = out_by_id(out)
     assert sorted(records) == ids  # each id exactly once
     assert sorted(k for k, r in records.items() if "error" in r) == ids[::7]
     assert killed not in cluster.nthreads()  # the worker really died (the nanny started a new one)
@@ -185,6 +183,6 @@ def test_the_driver_killed_mid_job_then_rerun_loses_and_duplicates_nothing(
     rerun = subprocess.run([*command, "--scheduler", cluster.scheduler.address], env=env,
                            capture_output=True, timeout=300)
     assert rerun.returncode == 1, rerun.stderr.decode()
-    records = read_out(out)
+    records = out_by_id(out)
     assert sorted(records) == ids  # each id exactly once
     assert f"{written_at_kill} skipped" in rerun.stderr.decode()
