@@ -20,11 +20,16 @@ Throughput: documents are processed in groups (``--group-size``); all sentences 
 the model in ONE generate() call, length-sorted across documents, so batches stay full. Digest
 mode batches the same way through DigestService.digest_articles: key points per document by the
 service's own rules (extractive or abstractive), the English of all the group's bullets pooled.
+
+Engines (service.batch_engines): ``--engine local`` (default) runs the groups in this process;
+``--engine dask`` runs them on a Dask cluster (``--scheduler``, or ``--workers N`` local processes),
+and OUT then gets each group's lines when the group finishes, not in input order.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -38,13 +43,13 @@ from service import (
     DigestService,
     InputError,
     Translation,
-    UnavailableError,
     add_model_flags,
     settings_from_args,
 )
-from service.batch_input import Record, open_input, unique_ids
+from service.batch_engines import ENGINES, Engine, start_engine
+from service.batch_input import InputSource, Record, open_input, unique_ids
 from service.batch_log import ResultLog, encode_line, write_atomic
-from service.config import AUTO
+from service.config import AUTO, dask_scheduler
 from service.digest_checks import lines_flagged
 from service.errors import UsageError, run_command
 from service.text import Article
@@ -225,12 +230,16 @@ def run(args: argparse.Namespace) -> int:
     if out_dir is not None and not source.is_directory:
         raise UsageError("--out-dir needs a directory INPUT (it writes one file per input file)")
 
-    service = DigestService(settings)  # the translator loads on first use, just below
-    if service.translator is None:
-        if args.mode == "translate":  # fail fast rather than write one error per record
-            raise UnavailableError(f"translate mode needs a translator: {service.translator_warning()}")
-        print(f"warning: no English in the digests: {service.translator_warning()}", file=sys.stderr)
+    make_job = functools.partial(BatchJob, mode=args.mode, bullets=args.bullets, method=args.method,
+                                 full_translation=args.full)
+    scheduler = (args.scheduler or dask_scheduler()) if args.engine == "dask" else args.scheduler
+    # The models load here (local) or on every worker (dask), before OUT is opened.
+    with start_engine(args.engine, settings, make_job, args.mode, scheduler=scheduler,
+                      workers=args.workers) as engine:
+        return _run_job(args, source, out_dir, engine)
 
+
+def _run_job(args: argparse.Namespace, source: InputSource, out_dir: Path | None, engine: Engine) -> int:
     from tqdm import tqdm
 
     log = ResultLog(args.output).open()
@@ -246,14 +255,13 @@ def run(args: argparse.Namespace) -> int:
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
 
-        job = BatchJob(service, mode=args.mode, bullets=args.bullets, method=args.method,
-                       full_translation=args.full)
         counts = JobCounts()
         with tqdm(total=source.total, unit="doc", desc=args.mode, file=sys.stderr,
                   disable=args.quiet, dynamic_ncols=True) as bar:
             pending = _pending(unique_ids(source.records), log, counts, bar)
-            for group in _groups(pending, args.group_size):
-                outcomes = job.run_group(group)
+            for finished in engine.results(_groups(pending, args.group_size)):
+                # Each id once, whatever an engine hands back (a group run twice must not write twice).
+                outcomes = [o for o in finished if o.record.id not in log.done]
                 if out_dir is not None:  # before OUT: a result in OUT means its file is there too
                     write_out_dir(out_dir, outcomes)
                 log.append([to_record(o, args.mode) for o in outcomes])
@@ -301,6 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--num-beams", type=int, help="beam size (default: the model's own)")
     parser.add_argument("--max-new-tokens", type=int, help="cap on English tokens per sentence")
     parser.add_argument("--batch-size", type=int, help="sentences per model batch (default 16)")
+    parser.add_argument("--engine", choices=ENGINES, default="local",
+                        help="where groups run: this process (local, default) or a Dask cluster (dask)")
+    parser.add_argument("--scheduler", help="--engine dask: the cluster's scheduler, tcp://HOST:8786 "
+                        "(default: $DIGEST_DASK_SCHEDULER, else a local cluster)")
+    parser.add_argument("--workers", type=int, help="--engine dask without a scheduler: worker "
+                        "processes of the local cluster (default: one per CPU)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
 

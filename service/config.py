@@ -72,6 +72,11 @@ def model_store() -> Path:
     return Path(os.environ.get("DIGEST_MODELS_DIR") or DEFAULT_MODELS_DIR).expanduser()
 
 
+def dask_scheduler() -> str | None:
+    """$DIGEST_DASK_SCHEDULER: the Dask scheduler the batch job's `--engine dask` uses by default."""
+    return os.environ.get("DIGEST_DASK_SCHEDULER", "").strip() or None
+
+
 @dataclass(frozen=True)
 class Settings:
     translator: str = DEFAULT_TRANSLATOR  # hub id, directory, or "none"
