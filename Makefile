@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: setup run test lint browser-deps models tiny-models bench load-test evaluate clean
+.PHONY: setup run batch test lint browser-deps models tiny-models bench load-test evaluate clean
 
 # torch first and pinned: a bare `torch` requirement would pull several GB of CUDA wheels.
 $(VENV)/.installed: pyproject.toml
@@ -19,6 +19,10 @@ setup: $(VENV)/.installed
 
 run: setup
 	$(PY) -m ui
+
+# The batch job from the project's venv, no activation needed: make batch ARGS="articles/ -o out.jsonl"
+batch: setup
+	$(PY) scripts/batch_translate.py $(ARGS)
 
 # Debian's chromium for the browser test (skipped, with a reason, where it cannot be installed).
 browser-deps:

@@ -87,7 +87,7 @@ def _check_summary(article: str, result: object) -> str:
 
 def _check_translation(article: str, result: object) -> str:
     expected = len(parse_article(article).paragraphs)  # the service's own paragraph rule
-    english = str(result)
+    english = str(result[0] if isinstance(result, tuple | list) else result)  # (English, {model, timings})
     if not english.strip():
         return "empty translation"
     got = english.count("\n\n") + 1

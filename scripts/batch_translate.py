@@ -11,7 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from service.batch import main
+try:
+    from service.batch import main
+except ImportError as exc:  # run outside the project's venv: say which package, not a traceback
+    from service.errors import missing_package
+
+    sys.exit(f"error: {missing_package(exc)}")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -49,12 +49,13 @@ from service import (
 from service.batch_engines import ENGINES, Engine, start_engine
 from service.batch_input import InputSource, Record, open_input, unique_ids
 from service.batch_log import ResultLog, encode_line, write_atomic
-from service.config import AUTO, dask_scheduler
+from service.config import AUTO, check_bullets, dask_scheduler
 from service.digest_checks import lines_flagged
 from service.errors import UsageError, run_command
 from service.text import Article
 
 MODES = ("translate", "digest")
+SHOWN_FAILURES = 5  # failed ids named in the summary
 
 
 # -- processing ---------------------------------------------------------------------------------
@@ -179,6 +180,7 @@ class JobCounts:
     skipped: int = 0  # already in OUT
     skipped_failed: int = 0  # of those, errors
     flagged: int = 0  # results written this run with a line the checks flagged
+    failed_ids: list[str] = field(default_factory=list)  # the first few failed this run, to name them
     sentences: int = 0
     started: float = field(default_factory=time.perf_counter)
 
@@ -187,11 +189,16 @@ class JobCounts:
         earlier = f" ({self.skipped_failed} with errors)" if self.skipped_failed else ""
         flagged = f"; {self.flagged} done with lines to check" if self.flagged else ""
         docs_rate = (self.done + self.failed) / seconds
-        return (
+        line = (
             f"batch: {self.done} done, {self.failed} failed, {self.skipped} skipped as already in "
             f"{out}{earlier}; {self.sentences} sentences in {seconds:.1f} s "
             f"({docs_rate:.2f} docs/s, {self.sentences / seconds:.1f} sentences/s){flagged}"
         )
+        if self.failed_ids:
+            more = self.failed - len(self.failed_ids)
+            line += (f"\nbatch: failed: {', '.join(self.failed_ids)}{f' and {more} more' if more else ''}"
+                     f" (their error lines are in {out})")
+        return line
 
 
 def _pending(records: Iterable[Record], log: ResultLog, counts: JobCounts, bar: Any) -> Iterator[Record]:
@@ -217,8 +224,13 @@ def _groups(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.group_size < 1 or (args.bullets is not None and args.bullets < 1):
-        raise UsageError("--group-size and --bullets must be at least 1")
+    if args.group_size < 1:
+        raise UsageError("--group-size must be at least 1")
+    if args.bullets is not None:
+        try:
+            check_bullets(args.bullets)
+        except InputError as exc:
+            raise UsageError(f"--{exc}") from None
     try:
         settings = settings_from_args(
             args, num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens
@@ -265,7 +277,9 @@ def _run_job(args: argparse.Namespace, source: InputSource, out_dir: Path | None
                 if out_dir is not None:  # before OUT: a result in OUT means its file is there too
                     write_out_dir(out_dir, outcomes)
                 log.append([to_record(o, args.mode) for o in outcomes])
-                failed = sum(o.error is not None or o.result is None for o in outcomes)
+                failed_ids = [o.record.id for o in outcomes if o.error is not None or o.result is None]
+                failed = len(failed_ids)
+                counts.failed_ids += failed_ids[: max(0, SHOWN_FAILURES - len(counts.failed_ids))]
                 counts.failed += failed
                 counts.done += len(outcomes) - failed
                 counts.flagged += sum(lines_flagged(o.result) > 0 for o in outcomes if o.error is None)
@@ -290,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--output", "-o", type=Path, required=True, help="JSONL results (appended to)")
     parser.add_argument("--mode", choices=MODES, default="translate",
                         help="translate: whole article Greek→English; digest: bilingual bullets")
-    parser.add_argument("--bullets", "-n", type=int, help="bullets per digest (default 5)")
+    parser.add_argument("--bullets", "-n", type=int, help="bullets per digest, 1-10 (default 5)")
     parser.add_argument("--method", choices=METHODS, default=AUTO,
                         help="digest mode: key points abstractive when a summariser is configured "
                         "(auto), or force one")

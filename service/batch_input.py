@@ -146,15 +146,17 @@ def read_csv(path: Path, text_field: str, id_field: str, max_chars: int) -> Iter
     rows an unclosed quote swallows)."""
     rows = csv_rows(path, id_field, max_chars)
     header = next(rows)[1] or []
+    records = 0
     for number, row, error in rows:
-        record = Record(id=f"line-{number}", source=f"{path.name}:{number}")
+        if row is not None and not error and not any(cell.strip() for cell in row):
+            continue  # a blank line in a CSV is not a record
+        records += 1  # no id: the record's number, not its first line (quoted fields span lines)
+        record = Record(id=f"row-{records}", source=f"{path.name}:{number}")
         values = dict(zip(header, row or [], strict=False))
         if _is_utf8(values.get(id_field)):
             record.id = _id_value(values.get(id_field)) or record.id
         if row is None or error:
             record.error = error or f"line {number} is not valid CSV"
-        elif not any(cell.strip() for cell in row):
-            continue  # a blank line in a CSV is not a record
         else:
             record.text = values.get(text_field)
             if record.text is None:

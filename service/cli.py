@@ -11,7 +11,15 @@ import json
 import sys
 from pathlib import Path
 
-from service.config import METHODS, Settings, add_model_flags, int_env, settings_from_args
+from service.config import (
+    MAX_BULLETS,
+    METHODS,
+    Settings,
+    add_model_flags,
+    check_bullets,
+    int_env,
+    settings_from_args,
+)
 from service.errors import InputError, run_command
 from service.text import read_capped
 
@@ -43,6 +51,8 @@ def cmd_sentences(args: argparse.Namespace) -> None:
 def cmd_digest(args: argparse.Namespace) -> None:
     from service.digest_service import DigestService
 
+    if args.bullets is not None:
+        check_bullets(args.bullets)  # before the models load
     settings = settings_from_args(args)
     text = read_input(args.file, settings.max_chars)
     service = DigestService(settings)
@@ -78,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("digest", help="bilingual key-point bullets")
     p.add_argument("file", help="text or HTML file; '-' reads stdin")
-    p.add_argument("--bullets", "-n", type=int, default=None, help="number of bullets (default 5)")
+    p.add_argument("--bullets", "-n", type=int, default=None,
+                   help=f"number of bullets, 1-{MAX_BULLETS} (default 5)")
     p.add_argument("--format", choices=["json", "md"], default="md")
     p.add_argument("--full", action="store_true", help="also translate the whole article")
     p.add_argument("--method", choices=METHODS, default="auto",

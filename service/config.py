@@ -5,6 +5,7 @@ The only place DIGEST_* model variables are read: models/ gets them passed in.""
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -13,12 +14,33 @@ from typing import TypeVar
 from models.loader import BACKENDS
 from models.registry import DEFAULT_TRANSLATOR
 from models.store import DEFAULT_MODELS_DIR
+from service.errors import InputError
 
 T = TypeVar("T")
 NO_MODEL = "none"  # DIGEST_TRANSLATOR=none: Greek bullets only
 AUTO, EXTRACTIVE, ABSTRACTIVE = "auto", "extractive", "abstractive"
 METHODS = (AUTO, EXTRACTIVE, ABSTRACTIVE)  # how digest() picks key points (CLI, batch, page)
 MAX_BULLETS = 10  # most key points per digest: the service, its status, the page and the API
+
+
+_KINDS = {type(None): "nothing (null)", str: "a string", list: "a list", dict: "an object",
+          bool: "true/false"}
+
+
+def check_bullets(value: object) -> int:
+    """A bullet count from any caller (API JSON, CLI flag, setting) as an int in 1..MAX_BULLETS.
+
+    Raises InputError with a one-line reason for anything else: a string, None, a list, NaN, 2.5.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        # The type, never the value: the message is shown as HTML in the page's error toast.
+        got = _KINDS.get(type(value), f"a {type(value).__name__}")
+        raise InputError(f"bullets must be a whole number from 1 to {MAX_BULLETS}, got {got}")
+    if not math.isfinite(value) or value != int(value):
+        raise InputError(f"bullets must be a whole number from 1 to {MAX_BULLETS}, got {value!r}")
+    if not 1 <= value <= MAX_BULLETS:
+        raise InputError(f"bullets must be from 1 to {MAX_BULLETS}, got {int(value)}")
+    return int(value)
 
 
 def with_overrides(settings: T, overrides: dict[str, object]) -> T:
@@ -105,6 +127,8 @@ class Settings:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
+        if self.bullets > MAX_BULLETS:
+            raise ValueError(f"bullets must be at most {MAX_BULLETS}, got {self.bullets}")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

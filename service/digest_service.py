@@ -15,14 +15,24 @@ from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
 from service.abstractive import abstractive_key_points
-from service.config import ABSTRACTIVE, AUTO, EXTRACTIVE, MAX_BULLETS, METHODS, NO_MODEL, Settings
+from service.config import (
+    ABSTRACTIVE,
+    AUTO,
+    EXTRACTIVE,
+    MAX_BULLETS,
+    METHODS,
+    NO_MODEL,
+    Settings,
+    check_bullets,
+)
 from service.digest import Bullet, Digest, KeyPoint
 from service.digest_checks import annotate_digests, annotate_translations, load_glossary
-from service.errors import InputError, UnavailableError
-from service.extractive import select_key_points
+from service.errors import InputError, UnavailableError, missing_package
+from service.extractive import select_key_points, shortfall_warning
 from service.model_slots import ModelSlot, ServiceStatus, fix_line
 from service.text import Article, parse_article
 from service.translate import (
+    Progress,
     Translation,
     translate_articles,
     translate_groups,
@@ -84,6 +94,8 @@ class DigestService:
                     )
                 except ModelNotAvailableError as exc:
                     slot.error, slot.fix = str(exc), fix_line(role, slot.name, exc)
+                except ImportError as exc:  # the environment, not the model: say which package
+                    slot.error = slot.fix = missing_package(exc)
                 except Exception as exc:  # a broken model must not take the service down
                     slot.error = f"Model '{slot.name}' failed to load: {type(exc).__name__}: {exc}"
                     slot.fix = fix_line(role, slot.name, exc)
@@ -141,7 +153,7 @@ class DigestService:
         slot = self._slots["translator"]
         if slot.name == NO_MODEL:
             return "No translator configured (DIGEST_TRANSLATOR=none): English is left empty."
-        return f"English translation unavailable. {slot.error} {slot.fix}"
+        return f"English translation unavailable. {slot.error} Fix: {slot.fix}"
 
     # -- pipeline -----------------------------------------------------------------------------
     def parse(self, text: str) -> Article:
@@ -205,19 +217,22 @@ class DigestService:
         bullets: int | None = None,
         method: str = AUTO,
         full_translation: bool = False,
+        progress: Progress | None = None,
     ) -> Digest:
         """Bilingual key points of a Greek article. Raises InputError for unusable input.
 
         method: "auto" (abstractive when a summariser is configured, else extractive),
         "extractive", or "abstractive" (falls back to extractive, with a warning, when no
-        summariser is available or it produces nothing usable).
+        summariser is available or it produces nothing usable). `progress` is told the sentences
+        translated so far. Timings leave out model loading (load() at start-up; /status has it).
         """
         method = self._method(method)
+        self.load()
         started = time.perf_counter()
         article = self.parse(text)
         parse_seconds = time.perf_counter() - started
         (digest,) = self.digest_articles(
-            [article], bullets=bullets, method=method, full_translation=full_translation
+            [article], bullets=bullets, method=method, full_translation=full_translation, progress=progress
         )
         digest.timings = {
             "parse": round(parse_seconds, 4),
@@ -233,6 +248,7 @@ class DigestService:
         bullets: int | None = None,
         method: str = AUTO,
         full_translation: bool = False,
+        progress: Progress | None = None,
     ) -> list[Digest]:
         """Digests of parsed articles, the English of all of them from one generate() call.
 
@@ -240,11 +256,14 @@ class DigestService:
         what the batch job calls, and digest() is this for one article.
         """
         method = self._method(method)
-        count = max(1, min(int(bullets or self.settings.bullets), MAX_BULLETS))
+        count = check_bullets(self.settings.bullets if bullets is None else bullets)
         plans: list[_Plan] = []
         for article in articles:
             started = time.perf_counter()
             plan = self._key_points(article, count, method)
+            if len(plan.points) < count:  # say why the digest is shorter than asked
+                plan.warnings.append(shortfall_warning(len(article.sentences), len(plan.points), count,
+                                                       abstractive=plan.summarizer != EXTRACTIVE))
             plan.seconds = time.perf_counter() - started
             plans.append(plan)
 
@@ -253,14 +272,17 @@ class DigestService:
         translations: list[Translation | None] = [None] * len(articles)
         english: list[list[str | None]] = [[None] * len(p.points) for p in plans]
         if translator is not None and full_translation:
-            translations = list(translate_articles(translator, articles, **self.translate_options()))
+            translations = list(
+                translate_articles(translator, articles, **self.translate_options(), progress=progress)
+            )
             english = [
                 self._bullets_english(translator, article, plan.points, translation)
                 for article, plan, translation in zip(articles, plans, translations, strict=True)
             ]
         elif translator is not None:
             pooled = translate_groups(
-                translator, [[p.text for p in plan.points] for plan in plans], **self.translate_options()
+                translator, [[p.text for p in plan.points] for plan in plans], **self.translate_options(),
+                progress=progress,
             )
             english = [list(group) for group in pooled]
         # The pooled translation time, shared among the documents by their number of bullets.
@@ -320,22 +342,39 @@ class DigestService:
                 english[i] = en
         return english
 
-    def translate(self, text: str) -> Translation:
-        """Whole article Greek→English. Raises InputError, or UnavailableError."""
+    def translate(self, text: str, *, progress: Progress | None = None) -> Translation:
+        """Whole article Greek→English, naming the model and timed without model loading.
+
+        Raises InputError, or UnavailableError. `progress` is told the sentences translated so far.
+        """
+        self.load()
+        started = time.perf_counter()
         article = self.parse(text)
         translator = self.translator
         if translator is None:
             raise UnavailableError(self.translator_warning())
-        (translation,) = self._checked(translate_articles(translator, [article], **self.translate_options()))
+        parsed = time.perf_counter()
+        (translation,) = self._checked(
+            translate_articles(translator, [article], **self.translate_options(), progress=progress)
+        )
+        done = time.perf_counter()
+        translation.timings = {
+            "parse": round(parsed - started, 4), "translate": round(done - parsed, 4),
+            "total": round(done - started, 4),
+        }
         return translation
 
-    def translate_articles(self, articles: list[Article]) -> list[Translation]:
+    def translate_articles(
+        self, articles: list[Article], *, progress: Progress | None = None
+    ) -> list[Translation]:
         """Many parsed articles Greek→English in ONE generate() call (the batch job's path).
         Raises UnavailableError without a translator."""
         translator = self.translator
         if translator is None:
             raise UnavailableError(self.translator_warning())
-        return self._checked(translate_articles(translator, articles, **self.translate_options()))
+        return self._checked(
+            translate_articles(translator, articles, **self.translate_options(), progress=progress)
+        )
 
     def _checked(self, translations: list[Translation]) -> list[Translation]:
         if self.settings.checks:

@@ -20,6 +20,13 @@ class UnavailableError(RuntimeError):
     """A model the request needs is not loaded; the message says why and how to fix it."""
 
 
+def missing_package(exc: ImportError) -> str:
+    """One line for a Python package that is not installed (not the model's fault)."""
+    name = (exc.name or str(exc)).split(".")[0]
+    return (f"package {name} missing: run make setup (or .venv/bin/pip install -e .) and use "
+            ".venv/bin/python")
+
+
 class UsageError(Exception):
     """A command cannot run as given (bad INPUT, OUT in use…): one line, exit status 2."""
 
@@ -45,6 +52,9 @@ def run_command(work: Callable[[], int | None], *, interrupted: str | None = Non
     except (UnavailableError, ModelNotAvailableError) as exc:
         print(f"error: {error_line(exc)}", file=sys.stderr)
         return UNAVAILABLE
+    except ImportError as exc:  # run outside the project's venv: the package, not the model
+        print(f"error: {missing_package(exc)}", file=sys.stderr)
+        return USAGE
     except (UsageError, ValueError, OSError) as exc:
         print(f"error: {error_line(exc)}", file=sys.stderr)
         return USAGE

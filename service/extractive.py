@@ -29,6 +29,13 @@ GREEK_STOPWORDS = frozenset(
     """.split()
 )
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Lines that are not news prose: "Πηγή: skai.gr", "Φωτογραφία: Eurokinissi", "Διαβάστε επίσης…"
+# (matched on the fold_greek form of the sentence's start).
+_CREDIT_LINE = re.compile(
+    r"^(?:(?:πηγ(?:η|εσ)|φωτογραφι(?:α|εσ)|φωτο|φωτ|επιμελεια|ρεπορταζ|κειμενο|source|photo)\s*:"
+    r"|(?:διαβαστε|δειτε) (?:επισησ|ακομα|ακομη|περισσοτερα))"
+)
+_SENTENCE_END = re.compile(r"[.!?;…][»”\"'’)\]]*$")  # a heading has none
 
 
 _local = threading.local()
@@ -56,6 +63,16 @@ def content_tokens(text: str) -> list[str]:
     return stem_words(words)
 
 
+def is_credit_line(sentence: str) -> bool:
+    """A source, photo or "read also" line: never a key point."""
+    return bool(_CREDIT_LINE.match(fold_greek(sentence.lstrip("«“\"'([–—- "))))
+
+
+def ends_like_sentence(sentence: str) -> bool:
+    """False for a heading or a caption: text without a full stop, question or exclamation mark."""
+    return bool(_SENTENCE_END.search(sentence.rstrip()))
+
+
 def default_bullet_count(n_sentences: int, requested: int) -> int:
     """Fewer bullets for short articles: never more than about half the sentences."""
     return max(1, min(requested, math.ceil(n_sentences / 2)))
@@ -80,6 +97,18 @@ def considered_sentences(sentences: list[str], min_words: int, cap: int = MAX_SC
     long_enough = [i for i, long in enumerate(is_long) if long][:cap]
     short = [i for i, long in enumerate(is_long) if not long][: cap - len(long_enough)]
     return sorted(long_enough + short)
+
+
+def shortfall_warning(n_sentences: int, got: int, asked: int, abstractive: bool = False) -> str:
+    """Why a digest has fewer key points than asked for, in one line."""
+    if abstractive:
+        return f"The summariser's summary gave {got} key points, not {asked}: it had no more sentences."
+    cap = default_bullet_count(n_sentences, asked)
+    if cap < asked:
+        return (f"{n_sentences} sentences: at most {cap} key points (about half the sentences), "
+                f"so {got} instead of {asked}.")
+    return (f"{got} key points instead of {asked}: headings, source lines and very short "
+            "sentences are not used as key points.")
 
 
 def _tfidf_matrix(token_lists: list[list[str]]) -> np.ndarray:
@@ -125,7 +154,8 @@ def select_key_points(
 
     lead_weight: strength of the news lead bias (0 = none); diversity: MMR trade-off
     (0 = pure centrality, 1 = pure novelty); sentences shorter than `min_words` are only
-    chosen when nothing else is left.
+    chosen when nothing else is left; source lines ("Πηγή: …") never, and headings (no full stop)
+    only when no sentence of the article ends like one.
     """
     if not sentences:
         return []
@@ -145,9 +175,10 @@ def select_key_points(
     score = centrality / centrality.max() * (1.0 + lead_weight / (1.0 + positions))
     score /= score.max()
 
-    too_short = np.array([len(s.split()) < min_words for s in sentences])
-    # Plain ints: numpy integers would leak into Bullet.sources and break JSON writing.
-    candidates = [i for i in range(len(sentences)) if not too_short[i]] or list(range(len(sentences)))
+    # Plain ints (enumerate): numpy integers would leak into Bullet.sources and break JSON writing.
+    usable = [i for i, s in enumerate(sentences) if not is_credit_line(s)]
+    proper = [i for i in usable if ends_like_sentence(sentences[i])] or usable
+    candidates = [i for i in proper if len(sentences[i].split()) >= min_words] or proper
     chosen: list[int] = []
     while candidates and len(chosen) < n:
         def mmr(i: int) -> float:

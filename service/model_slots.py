@@ -93,8 +93,9 @@ def fix_line(role: str, name: str, exc: Exception) -> str:
             env = "DIGEST_TRANSLATOR" if role == "translator" else "DIGEST_SUMMARIZER"
             return f"Point {env} at a directory holding a model (config.json, weights, tokenizer)."
         return (
-            f"On a connected machine: python scripts/download_models.py --{role} {name}; copy the "
-            "model store here and set DIGEST_MODELS_DIR to it."
+            f"On a connected machine run .venv/bin/python scripts/download_models.py --{role} {name} "
+            "(make models does this for the default translator), copy its model-store/ here and set "
+            "DIGEST_MODELS_DIR to it."
         )
     return (
         f"Check the files with python scripts/download_models.py --{role} {name} (it verifies "

@@ -29,6 +29,10 @@ _HTML_HINT = re.compile(
     re.IGNORECASE,
 )
 
+# A word in Greek capitals (two letters or more) with an accented capital in it.
+_CAPS_WORD = re.compile(r"\b[Α-ΩΆΈΉΊΌΎΏΪΫ]*[ΆΈΉΊΌΎΏ][Α-ΩΆΈΉΊΌΎΏΪΫ]*\b")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
 _GREEK_LETTER = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 MIN_GREEK_LETTERS = 20
@@ -83,6 +87,7 @@ def normalize(text: str) -> str:
         text = html_to_text(text)
     text = html.unescape(text)
     text = unicodedata.normalize("NFC", text)
+    text = unaccent_capitals(text)
     text = text.translate(_INVISIBLE)
     text = _CONTROL.sub(" ", text)
     text = text.translate(_QUOTES)
@@ -91,6 +96,20 @@ def normalize(text: str) -> str:
     text = _MISSING_SPACE.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def unaccent_capitals(text: str) -> str:
+    """Greek words in capitals take no accent: "ΕΛΛΗΝΙΚΆ" → "ΕΛΛΗΝΙΚΑ" ("Άρης" and "Ή" keep theirs).
+
+    Only the tonos goes; a dialytika (Ϊ, Ϋ) stays, as Greek typesetting keeps it in capitals.
+    """
+    def strip_tonos(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if len(word) < 2:
+            return word
+        return unicodedata.normalize("NFC", unicodedata.normalize("NFD", word).replace("\u0301", ""))
+
+    return _CAPS_WORD.sub(strip_tonos, text)
 
 
 def greek_share(text: str) -> tuple[int, float]:
@@ -240,6 +259,14 @@ class Article:
 
 def parse_article(raw: str, max_chars: int | None = None, require_greek: bool = True) -> Article:
     """Normalise, check and split an article; raise InputError with a clear reason."""
+    if not isinstance(raw, str):
+        raise InputError(f"The article must be text (a string), not {type(raw).__name__}.")
+    if (bad := _SURROGATE.search(raw)) is not None:
+        # JSON can carry "\ud800" although no UTF-8 text can: it would fail when the result is written.
+        raise InputError(
+            f"The article holds an unpaired surrogate ({bad.group(0).encode('unicode_escape').decode()} at "
+            f"character {bad.start():,}), which is not text: send valid UTF-8 / Unicode."
+        )
     if max_chars is not None and len(raw) > max_chars * 4:
         # Cheap guard before HTML extraction: even markup-heavy pages rarely run 4× their text.
         raise too_long(f"{len(raw):,} characters", max_chars)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from models.base import Seq2SeqModel
 from service.checks import Glossary
 from service.text import Article
+
+# Told (sentences translated so far, sentences in all) between model batches. A plain callable:
+# the web app wraps Gradio's progress bar in one, the service knows nothing of Gradio.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -19,6 +24,8 @@ class Translation:
     sentences: list[tuple[str, str]]  # (Greek, English) in article order
     checks: list[list[dict[str, str]]] | None = None  # Flag dicts per sentence; None: not checked
     checks_summary: dict[str, Any] | None = None  # lines checked / flagged, flags
+    model: str | None = None  # the translator that made it
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: parse, translate, total
 
     @property
     def text(self) -> str:
@@ -44,18 +51,31 @@ def translate_sentences(
     batch_size: int = 16,
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
+    progress: Progress | None = None,
 ) -> list[str]:
     """English for each Greek sentence, one generate() call, batched and length-sorted.
 
     With a glossary, its preferred English is written into the Greek first (the model copies it);
-    done here, before anything else sees the sentence, so a cache keys on the prepared text."""
+    done here, before anything else sees the sentence, so a cache keys on the prepared text.
+    With `progress`, the length-sorted sentences go to the model one batch per call instead (the
+    same batches it would form itself), and progress is told after each.
+    """
     if not sentences:
         return []
     if glossary is not None:
         sentences = [glossary.prepare_source(s) for s in sentences]
-    return model.generate(
-        sentences, num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens
-    )
+    options = {"num_beams": num_beams, "batch_size": batch_size, "max_new_tokens": max_new_tokens}
+    if progress is None:
+        return model.generate(sentences, **options)
+    order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+    english = [""] * len(sentences)
+    progress(0, len(sentences))
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        for i, text in zip(chunk, model.generate([sentences[i] for i in chunk], **options), strict=True):
+            english[i] = text
+        progress(start + len(chunk), len(sentences))
+    return english
 
 
 def translate_article(
@@ -66,15 +86,17 @@ def translate_article(
     batch_size: int = 16,
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
+    progress: Progress | None = None,
 ) -> Translation:
     """Translate sentence by sentence (what MT models are trained on), rebuild the paragraphs."""
     return translate_articles(
         model, [article], num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens,
         glossary=glossary,
+        progress=progress,
     )[0]
 
 
-def assemble_translation(article: Article, english: list[str]) -> Translation:
+def assemble_translation(article: Article, english: list[str], model: str | None = None) -> Translation:
     """A Translation of `article` from the English of each of its sentences, in order."""
     paragraphs: list[list[str]] = [[] for _ in article.paragraphs]
     for sentence, text in zip(article.sentences, english, strict=True):
@@ -83,6 +105,7 @@ def assemble_translation(article: Article, english: list[str]) -> Translation:
         source_paragraphs=list(article.paragraphs),
         paragraphs=[" ".join(p) for p in paragraphs],
         sentences=list(zip(article.sentence_texts, english, strict=True)),
+        model=model,
     )
 
 
@@ -94,6 +117,7 @@ def translate_articles(
     batch_size: int = 16,
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
+    progress: Progress | None = None,
 ) -> list[Translation]:
     """Translate many articles with ONE generate() call over all their sentences.
 
@@ -107,8 +131,9 @@ def translate_articles(
         batch_size=batch_size,
         max_new_tokens=max_new_tokens,
         glossary=glossary,
+        progress=progress,
     )
-    return [assemble_translation(a, e) for a, e in zip(articles, english, strict=True)]
+    return [assemble_translation(a, e, model.name) for a, e in zip(articles, english, strict=True)]
 
 
 def translate_groups(
@@ -119,6 +144,7 @@ def translate_groups(
     batch_size: int = 16,
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
+    progress: Progress | None = None,
 ) -> list[list[str]]:
     """English of each group of Greek texts, all groups in ONE generate() call, sliced back."""
     english = translate_sentences(
@@ -128,6 +154,7 @@ def translate_groups(
         batch_size=batch_size,
         max_new_tokens=max_new_tokens,
         glossary=glossary,
+        progress=progress,
     )
     out: list[list[str]] = []
     start = 0

@@ -103,7 +103,7 @@ def test_summarize(api: Client, tiny_models: dict[str, Path]) -> None:
 
 
 def test_translate_keeps_paragraphs(api: Client) -> None:
-    english = api.predict(ARTICLE, api_name="/translate")
+    english, _ = api.predict(ARTICLE, api_name="/translate")
     paragraphs = english.split("\n\n")
     assert len(paragraphs) == 2 and all(p.strip() for p in paragraphs)
 
@@ -160,7 +160,7 @@ def test_translate_rejects_english_and_server_survives(api: Client) -> None:
 
 
 def test_bullet_count_out_of_range(api: Client) -> None:
-    with pytest.raises(Exception, match="greater than maximum value 10"):
+    with pytest.raises(Exception, match="bullets must be from 1 to 10, got 50"):
         api.predict(ARTICLE, 50, api_name="/summarize")
     assert_alive(api)
 

@@ -101,6 +101,7 @@ def test_directory_input_with_bad_files_and_out_dir(run_batch, tmp_path: Path) -
     page = records["page.html"]["result"]
     assert page["source_paragraphs"] == paragraphs  # HTML → paragraphs, script dropped
     good = records["good.txt"]["result"]
+    assert page["model"] == good["model"] and good["model"].endswith("translator")  # who translated
     for result in (page, good):
         assert len(result["paragraphs"]) == len(result["source_paragraphs"])
         assert all(p.strip() for p in result["paragraphs"])
@@ -156,17 +157,20 @@ def test_csv_input_digest_mode(run_batch, tmp_path: Path) -> None:
         handle.write(b"s5,bad," + GREEK.replace("\n\n", " ").encode("iso-8859-7") + b"\r\n")
     out = tmp_path / "digest.jsonl"
 
-    code, _ = run_batch(str(source), "-o", str(out), "--field", "body", "--mode", "digest", "--bullets", "2")
+    code, err = run_batch(str(source), "-o", str(out), "--field", "body", "--mode", "digest",
+                          "--bullets", "2")
 
     assert code == 1
     by_id = {r["id"]: r for r in read_out(out)}
-    assert set(by_id) == {"s1", "s2", "s3", "s4", "s5"} | {i for i in by_id if i.startswith("line-")}
-    assert len(by_id) == 6
+    # The row without an id is the 5th record (the blank line is none), whatever line it starts on.
+    assert set(by_id) == {"s1", "s2", "s3", "s4", "s5", "row-5"}
+    assert by_id["row-5"]["source"] != "news.csv:6"  # s1's article spans lines: not the line number
+    assert f"batch: failed: s2, s3, s4, s5 (their error lines are in {out})" in err
     assert "empty" in by_id["s2"]["error"]
     assert "too short" in by_id["s3"]["error"]
     assert "Greek" in by_id["s4"]["error"]
     assert "UTF-8" in by_id["s5"]["error"]
-    for key in ("s1", *(i for i in by_id if i.startswith("line-"))):
+    for key in ("s1", "row-5"):
         record = by_id[key]
         assert record["mode"] == "digest"
         digest = Digest.from_dict(record["result"])  # the same dict as the service's Digest

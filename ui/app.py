@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -30,15 +31,17 @@ from service import (
 )
 from ui.config import UiSettings, max_request_bytes
 from ui.endpoints import Endpoints
+from ui.inputs import SAMPLE_ARTICLE, raw
 from ui.limits import BodySizeLimit
 from ui.model_jobs import ModelJobs
 from ui.plain_routes import plain_routes
 from ui.render import placeholder_html
-from ui.style import CSS, theme
+from ui.style import API_PAGE_SHIM, CSS, theme
 
 log = logging.getLogger("ui")
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+RENDER_JOBS = 4  # the page's private follow-ups running at once
 PLACEHOLDER = "Paste a Greek news article (text or HTML), or pick an example, then press Summarise."
 
 
@@ -60,12 +63,14 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
     jobs = ModelJobs(ui.concurrency, ui.queue_size)  # shared with the plain HTTP routes (launch)
     api = Endpoints(jobs.guard(service), ui)
     examples = load_examples()
-    default_bullets = max(1, min(service.settings.bullets, MAX_BULLETS))
+    default_bullets = min(service.settings.bullets, MAX_BULLETS)
     model_jobs: dict[str, Any] = {"concurrency_id": "model", "concurrency_limit": ui.concurrency}
-    plumbing: dict[str, Any] = {"api_visibility": "private", "concurrency_limit": None}
+    # The page's own follow-ups: off the API page, fed only by the server (ui.sessions), bounded.
+    plumbing: dict[str, Any] = {"api_visibility": "private", "concurrency_id": "render",
+                                "concurrency_limit": RENDER_JOBS}
 
     with gr.Blocks(title="Greek news digest", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="gd-header"):
             gr.HTML(
                 '<div class="gd-title"><h1>Greek news digest</h1><p>Key points of a Greek article as '
                 "Greek bullets with English beside them, each linked to the sentence it came from.</p></div>"
@@ -75,16 +80,16 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
         with gr.Tabs():
             with gr.Tab("Summarise", id="summarise"):
                 with gr.Row():
-                    article = gr.Textbox(
-                        label="Greek article", lines=12, max_lines=24, scale=3, elem_id="article",
-                        placeholder="Επικολλήστε εδώ ένα ελληνικό άρθρο (κείμενο ή HTML)…",
+                    article = raw(gr.Textbox(
+                        label="Greek article", lines=12, max_lines=24, scale=3, min_width=300,
+                        elem_id="article", placeholder="Επικολλήστε εδώ ένα ελληνικό άρθρο (κείμενο ή HTML)…",
                         info=f"Plain text or pasted HTML, up to {service.settings.max_chars:,} characters.",
-                    )
+                    ), api.summarize, "article", SAMPLE_ARTICLE)
                     with gr.Column(scale=1, min_width=220):
-                        bullets = gr.Slider(
+                        bullets = raw(gr.Slider(
                             1, MAX_BULLETS, value=default_bullets, step=1, precision=0, label="Bullets",
                             elem_id="bullets",
-                        )
+                        ), api.summarize, "bullets", 3)
                         method_choice = gr.Radio(
                             list(METHODS), value="auto", label="Key points",
                             info="abstractive needs DIGEST_SUMMARIZER; auto uses it when configured",
@@ -101,30 +106,33 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
                             example_labels=[label for label, _ in examples], label="Sample articles",
                         )
                 digest_view = gr.HTML(placeholder_html(PLACEHOLDER), elem_id="digest", padding=True)
-                with gr.Row():
-                    md_file = gr.File(label="Download Markdown", elem_id="digest-md")
-                    json_file = gr.File(label="Download JSON", elem_id="digest-json")
+                with gr.Row():  # hidden until there is a digest to download
+                    md_file = gr.File(label="Download Markdown", elem_id="digest-md", visible=False)
+                    json_file = gr.File(label="Download JSON", elem_id="digest-json", visible=False)
                 with gr.Accordion("Markdown and JSON, as the /summarize API returns them", open=False):
                     markdown = gr.Code(label="Markdown", language="markdown", interactive=False)
                     data = gr.JSON(label="JSON")
 
             with gr.Tab("Translate", id="translate"):
-                with gr.Row():
-                    greek = gr.Textbox(
-                        label="Greek article", lines=14, max_lines=30, elem_id="translate-in",
+                with gr.Row():  # the two boxes stack on a phone (min_width)
+                    greek = raw(gr.Textbox(
+                        label="Greek article", lines=14, max_lines=30, elem_id="translate-in", min_width=300,
                         placeholder="Επικολλήστε εδώ ένα ελληνικό άρθρο…",
-                    )
+                    ), api.translate, "text", SAMPLE_ARTICLE)
                     english = gr.Textbox(
                         label="English", lines=14, max_lines=30, buttons=["copy"], interactive=False,
-                        elem_id="translate-out",
+                        elem_id="translate-out", min_width=300,
                     )
+                translate_note = gr.HTML(elem_id="translate-note")
                 with gr.Row():
                     translate = gr.Button("Translate", variant="primary", elem_id="translate-btn", scale=1)
-                    txt_file = gr.File(label="Download .txt", scale=2)
+                    txt_file = gr.File(label="Download .txt", scale=2, elem_id="translate-txt", visible=False)
                 gr.Examples(
                     [[text] for _, text in examples], [greek],
                     example_labels=[label for label, _ in examples], label="Sample articles",
                 )
+                with gr.Accordion("Model and timings, as the /translate API returns them", open=False):
+                    translate_info = gr.JSON(label="model and timings")
 
             with gr.Tab("Status", id="status"):
                 status_view = gr.HTML(elem_id="status-view", padding=True)
@@ -132,20 +140,24 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
                 with gr.Accordion("JSON, as the /status API returns it", open=False):
                     status_json = gr.JSON(label="status")
 
-        # Public API: the buttons are the endpoints; rendering and files are private follow-ups.
-        summarise.click(
+        # Public API: the buttons are the endpoints. The follow-ups run whatever the outcome: after
+        # an error they put the reason where the result was.
+        def afterwards(event: Any, show: Any, outputs: list[Any]) -> None:
+            # Both, not .then(): Gradio 6's page does not run .then() steps after an error.
+            for step in (event.success, event.failure):
+                step(show, None, outputs, **plumbing)
+
+        afterwards(summarise.click(
             api.summarize, [article, bullets, method], [markdown, data], api_name="summarize",
             show_progress_on=[digest_view], **model_jobs,
-        ).success(api.show_digest, [data], [digest_view, md_file, json_file], **plumbing)
-        translate.click(
-            api.translate, [greek], [english], api_name="translate", **model_jobs,
-        ).success(api.save_translation, [english], [txt_file], **plumbing)
-        refresh.click(api.status, None, [status_json], api_name="status", concurrency_limit=None).success(
-            api.show_status, [status_json], [status_view, badge], **plumbing
-        )
-        demo.load(api.status, None, [status_json], **plumbing).success(
-            api.show_status, [status_json], [status_view, badge], **plumbing
-        )
+        ), api.show_digest, [digest_view, md_file, json_file, markdown, data])
+        afterwards(translate.click(
+            api.translate, [greek], [english, translate_info], api_name="translate",
+            show_progress_on=[english], **model_jobs,
+        ), api.show_translation, [english, translate_note, txt_file])
+        afterwards(refresh.click(api.status, None, [status_json], api_name="status", concurrency_limit=None),
+                   api.show_status, [status_view, badge])
+        demo.load(api.show_status, None, [status_view, badge], **plumbing)
 
     demo.queue(max_size=ui.queue_size, default_concurrency_limit=ui.concurrency)
     demo.model_jobs = jobs  # type: ignore[attr-defined]
@@ -177,11 +189,25 @@ def launch(
         mcp_server=False,
         ssr_mode=False,
         show_error=False,  # gr.Error messages still show; other exceptions stay in the log
-        footer_links=["api", "settings"],
+        footer_links=["api"],
         theme=theme(),
         css=CSS,
+        head=API_PAGE_SHIM,
         **kwargs,
     )
+
+
+def port_in_use(host: str, port: int) -> str | None:
+    """Why (host, port) cannot be served on, checked before the models load; None when it can."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself does
+            probe.bind(address)
+    except OSError as exc:
+        return (f"cannot serve on {host}:{port} ({exc.strerror or exc}): choose another port with "
+                "--port N or DIGEST_PORT=N")
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,25 +228,40 @@ def _load_models(service: DigestService) -> None:
     status = service.load().status().to_dict()
     for role in ("translator", "summarizer"):
         info = status[role]
-        log.info("%s %s: %s", role, info["configured"], info.get("error") or info["state"])
+        if info.get("error"):  # one fix line, the same as the Status tab's
+            log.warning("%s %s: %s Fix: %s", role, info["configured"], info["error"], info.get("fix"))
+        else:
+            log.info("%s %s: %s%s", role, info["configured"], info["state"],
+                     f" in {info['load_seconds']:.1f} s" if "load_seconds" in info else "")
 
 
 def serve(args: argparse.Namespace) -> None:
     """Load the models once, then serve until stopped. Raises ValueError for a bad setting."""
     ui = UiSettings.from_env(host=args.host, port=args.port, share=args.share or None)
     settings = settings_from_args(args)
+    if problem := port_in_use(ui.host, ui.port):  # before any model work, not after it
+        raise UsageError(problem)
     service = DigestService(settings)
     # Models load once, beside the server (on a first start that includes converting the translator
     # to CTranslate2, a minute or more): the page is up at once and its status says "converting…";
     # requests wait for the models under the service's load lock, then answer in full.
     threading.Thread(target=_load_models, args=(service,), name="load-models", daemon=True).start()
     demo = build_app(service, ui)
-    # SIGTERM (docker stop, systemd) exits like Ctrl-C, so atexit removes the download files.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # SIGTERM (docker stop, systemd, make run's kill) is a normal way to stop a server: leave
+    # like Ctrl-C, so atexit removes the download files, with status 0 ("make: Error 143" else).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        launch(demo, service, ui)
-    except OSError as exc:  # port taken, address not available
-        raise UsageError(f"cannot serve on {ui.host}:{ui.port}: {exc}") from None
+        launch(demo, service, ui, quiet=True, prevent_thread_lock=True)
+    except OSError as exc:  # the port was taken meanwhile, the address is not this machine's
+        raise UsageError(f"cannot serve on {ui.host}:{ui.port} ({exc.strerror or 'in use'}): choose "
+                         "another port with --port N or DIGEST_PORT=N") from None
+    public = f"; public link: {demo.share_url}" if ui.share and demo.share_url else (
+        "" if ui.share else " (a public gradio.live link: --share)")
+    log.info("serving on http://%s:%d%s; Ctrl-C stops", ui.host, ui.port, public)
+    try:
+        demo.block_thread()  # Ctrl-C ends it quietly
+    finally:
+        demo.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,13 @@
 """The functions behind the web app. The first three are the public API; the UI's buttons call them too.
 
-/summarize (article, bullets) → (Markdown, JSON dict)   /translate (text) → English   /status () → dict
+/summarize (article, bullets) → (Markdown, JSON dict)
+/translate (text) → (English, {model, timings})
+/status () → dict
 
 Errors reach people as gr.Error with one clear line: the service's own message for bad input or a
-missing model, a short generic one (traceback in the server log) for anything unexpected.
+missing model, a short generic one (traceback in the server log) for anything unexpected. The
+page's private follow-ups (show_digest, show_translation) take no data from the client: they
+render what the public call made for the same session (ui.sessions), once.
 """
 
 from __future__ import annotations
@@ -15,12 +19,16 @@ from typing import Any
 
 import gradio as gr
 
-from service import Digest, DigestService, InputError, UnavailableError
+from service import Digest, DigestService, InputError, Translation, UnavailableError
+from service.config import check_bullets
+from service.translate import Progress
 from ui.config import UiSettings
 from ui.downloads import Downloads
-from ui.render import digest_html, status_badge, status_html
+from ui.render import digest_html, error_html, status_badge, status_html, translation_note
+from ui.sessions import Failure, SessionResults
 
 log = logging.getLogger("ui")
+NO_RESULT = "No result: the request did not finish (the message at the top of the page says why)."
 
 
 @contextmanager
@@ -41,6 +49,24 @@ def user_errors(action: str) -> Iterator[None]:
         ) from None
 
 
+def _article(value: Any) -> str:
+    """The article as sent through the API: text, or a one-line reason why not."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"The article must be text (a string), not {type(value).__name__}.")
+    return value
+
+
+def _sentences_progress(progress: gr.Progress, what: str) -> Progress:
+    """A plain callable for the service that moves Gradio's progress bar by sentences translated."""
+    return lambda done, total: progress((done, total), desc=what, unit="sentences")
+
+
+def _session(request: gr.Request | None) -> str | None:
+    return getattr(request, "session_hash", None)
+
+
 class Endpoints:
     """Bound to one DigestService: the models are loaded once and shared by all requests."""
 
@@ -48,6 +74,19 @@ class Endpoints:
         self.service = service
         self.ui = ui or UiSettings()
         self.downloads = Downloads()
+        self.results = SessionResults()
+
+    @contextmanager
+    def _kept(self, request: gr.Request | None, kind: str, action: str) -> Iterator[dict[str, Any]]:
+        """user_errors, and the outcome (box["result"], or the error line) kept for the session."""
+        box: dict[str, Any] = {}
+        try:
+            with user_errors(action):
+                yield box
+        except gr.Error as exc:
+            self.results.put(_session(request), kind, Failure(str(exc.message)))
+            raise
+        self.results.put(_session(request), kind, box.get("result"))
 
     # -- public API ---------------------------------------------------------------------------
     def summarize(
@@ -55,13 +94,14 @@ class Endpoints:
         article: str,
         bullets: float = 5,
         method: str = "auto",
+        request: gr.Request = None,  # type: ignore[assignment] - Gradio fills it in
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects progress this way
     ) -> tuple[str, dict[str, Any]]:
         """Key points of a Greek news article as Greek bullets with English translations.
 
         Args:
-            article: the Greek article, plain text or pasted HTML.
-            bullets: how many key points (1 to service.MAX_BULLETS, 10).
+            article: The Greek article, plain text or pasted HTML (a string).
+            bullets: How many key points, 1 to 10; a short article gives fewer (its warnings say why).
             method: set by the page's "Key points" control (session state, not an API
                 parameter): auto, extractive or abstractive.
 
@@ -69,27 +109,37 @@ class Endpoints:
             The digest as Markdown, and as JSON: bullets [{el, en, sources}] where sources index
             into sentences, plus the article's sentences, models, timings and warnings.
         """
-        with user_errors("summarising the article"):
-            progress(0.1, desc="Choosing the key points and translating them…")
-            digest = self.service.digest(article or "", bullets=bullets, method=method)
-            return digest.to_markdown(), digest.to_dict()
+        with self._kept(request, "digest", "summarising the article") as kept:
+            text, count = _article(article), check_bullets(bullets)
+            progress(0.02, desc="Choosing the key points…")
+            digest = self.service.digest(
+                text, bullets=count, method=method,
+                progress=_sentences_progress(progress, "Translating the key points"),
+            )
+            kept["result"] = digest
+        return digest.to_markdown(), digest.to_dict()
 
     def translate(
         self,
         text: str,
+        request: gr.Request = None,  # type: ignore[assignment] - Gradio fills it in
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects progress this way
-    ) -> str:
+    ) -> tuple[str, dict[str, Any]]:
         """Translate a whole Greek article into English, paragraphs kept (blank line between).
 
         Args:
-            text: the Greek article, plain text or pasted HTML.
+            text: The Greek article, plain text or pasted HTML (a string).
 
         Returns:
-            The English text.
+            The English text, and {model, timings}: the translator that made it and the seconds it
+            took (model loading excluded).
         """
-        with user_errors("translating the article"):
-            progress(0.1, desc="Translating sentence by sentence…")
-            return self.service.translate(text or "").text
+        with self._kept(request, "translation", "translating the article") as kept:
+            translation = self.service.translate(
+                _article(text), progress=_sentences_progress(progress, "Translating")
+            )
+            kept["result"] = translation
+        return translation.text, {"model": translation.model, "timings": translation.timings}
 
     def status(self) -> dict[str, Any]:
         """Which translator and summariser are configured and loaded (with the fix when missing),
@@ -103,21 +153,34 @@ class Endpoints:
             data["server"] = self.ui.server_status(self.service.settings.max_chars)
             return data
 
-    # -- UI plumbing (private: not on the API page) ---------------------------------------------
-    def show_digest(self, data: dict[str, Any]) -> tuple[str, str, str]:
-        """HTML of the digest and its two download files, from /summarize's JSON output."""
+    # -- UI plumbing (private: not on the API page, and fed only by the server) ----------------
+    def show_digest(self, request: gr.Request = None) -> tuple[Any, ...]:  # type: ignore[assignment]
+        """The digest this session's /summarize made, as HTML and two download files; or, after a
+        failure, the reason in its place (the previous digest, files, Markdown and JSON cleared)."""
+        outcome = self.results.pop(_session(request), "digest")
+        if not isinstance(outcome, Digest):
+            hidden = gr.update(value=None, visible=False)
+            why = outcome.message if isinstance(outcome, Failure) else NO_RESULT
+            return error_html(why), hidden, hidden, "", None
         with user_errors("showing the digest"):
-            digest = Digest.from_dict(data)
             markdown, as_json = self.downloads.write(
-                {"greek-digest.md": digest.to_markdown(), "greek-digest.json": digest.to_json()}
+                {"greek-digest.md": outcome.to_markdown(), "greek-digest.json": outcome.to_json()}
             )
-            return digest_html(digest), markdown, as_json
+            return (digest_html(outcome), gr.update(value=markdown, visible=True),
+                    gr.update(value=as_json, visible=True), gr.update(), gr.update())
 
-    def save_translation(self, english: str) -> str:
+    def show_translation(self, request: gr.Request = None) -> tuple[Any, str, Any]:  # type: ignore[assignment]
+        """The English box, a line naming the model, and the .txt download; or the reason it failed."""
+        outcome = self.results.pop(_session(request), "translation")
+        if not isinstance(outcome, Translation):
+            message = outcome.message if isinstance(outcome, Failure) else NO_RESULT
+            return "", error_html(message), gr.update(value=None, visible=False)
         with user_errors("saving the translation"):
-            (path,) = self.downloads.write({"translation-en.txt": (english or "") + "\n"})
-            return path
+            (path,) = self.downloads.write({"translation-en.txt": outcome.text + "\n"})
+            return gr.update(), translation_note(outcome), gr.update(value=path, visible=True)
 
-    def show_status(self, data: dict[str, Any]) -> tuple[str, str]:
+    def show_status(self) -> tuple[str, str]:
+        """The Status tab and the header badge, from the service itself (not from the client)."""
         with user_errors("showing the status"):
+            data = self.status()
             return status_html(data), status_badge(data)

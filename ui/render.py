@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from service import Bullet, Digest
+from service import Bullet, Digest, Translation
 from service.digest import lines_to_check
 
 CONTEXT_SENTENCES = 1  # sentences of context shown before and after a source sentence
@@ -149,7 +149,7 @@ def digest_html(digest: Digest) -> str:
         warnings += f'<div class="gd-checks-line {kind}">{_e(lines_to_check(flagged))}</div>'
     return (
         f'<div class="gd-digest">{warnings}'
-        '<div class="gd-head"><span></span><span>Ελληνικά</span><span>English</span></div>'
+        '<div class="gd-head"><span></span><span lang="el">Ελληνικά</span><span>English</span></div>'
         f'<ol class="gd-bullets">{"".join(rows)}</ol>'
         f"{_article(digest)}"
         f'<div class="gd-meta">{len(digest.bullets)} key points from {len(digest.sentences)} sentences'
@@ -167,6 +167,22 @@ def short_name(name: str | None) -> str:
 
 def placeholder_html(text: str) -> str:
     return f'<div class="gd-placeholder">{_e(text)}</div>'
+
+
+def error_html(message: str) -> str:
+    """Where the result would be: why there is none (it stays until the next run)."""
+    return f'<div class="gd-error" role="alert"><b>Error:</b> {_e(message)}</div>'
+
+
+def translation_note(translation: Translation) -> str:
+    """One line under the English: which model translated it, and how long it took."""
+    total = translation.timings.get("total")
+    seconds = f" in {total:.2f} s" if isinstance(total, int | float) else ""
+    return (
+        f'<div class="gd-meta">{len(translation.sentences)} sentences translated by '
+        f'<code title="{_e(translation.model or "")}">{_e(short_name(translation.model))}</code>'
+        f"{seconds}</div>"
+    )
 
 
 def _plain(value: object) -> str:

@@ -82,9 +82,44 @@ mark.gd-key { color: inherit; padding: .05em .2em; border-radius: 4px;
 .gd-state { white-space: nowrap; }
 .gd-state-loaded, .gd-state-built-in { color: #16a34a; font-weight: 600; }
 .gd-state-missing { color: #d97706; font-weight: 600; }
+.gd-error { padding: 1rem; border-radius: var(--radius-lg); border: 1px solid #dc2626;
+  background: color-mix(in srgb, #dc2626 10%, transparent); overflow-wrap: anywhere; }
+/* One footer link (the API page); Gradio hides it on phones but leaves its "·" separator. */
+footer .divider { display: none; }
+/* API page: no cURL tab (its snippet reads EVENT_ID in a pipe, which bash runs in a subshell, so the
+   second request goes without it; the README has curl that works) and no MCP tab (MCP is off). */
+.snippets > li.snippet:nth-child(n+4) { display: none !important; }
 @media (max-width: 760px) {
+  #gd-header { flex-direction: column; gap: .5rem; }
+  .gd-title h1 { font-size: 1.35rem; }
   .gd-head { display: none; }
   .gd-bullet { grid-template-columns: 2rem minmax(0, 1fr); }
   .gd-en { grid-column: 2; }
+  /* The status table becomes one block per model: no sideways scrolling, no cut columns. */
+  .gd-status thead { display: none; }
+  .gd-status table, .gd-status tbody, .gd-status tr, .gd-status th, .gd-status td { display: block; }
+  .gd-status td:nth-child(2) { min-width: 0; }
+  .gd-status th, .gd-status td { border-bottom: none !important; padding: .15rem .2rem !important; }
+  .gd-status tr { padding: .5rem 0; border-bottom: 1px solid var(--border-color-primary) !important; }
 }
 """
+
+# The "Use via API" page asks the server for an MCP schema (MCP is off: 404) and for monitoring
+# figures (off: 403), which shows as errors in every visitor's browser console. Answer those two
+# requests in the page instead, as "no MCP server" and "no figures"; every other request is untouched.
+API_PAGE_SHIM = """<script>
+(() => {
+  const passOn = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    const path = String(input instanceof Request ? input.url : input).split("?")[0];
+    if (path.endsWith("/gradio_api/mcp/schema")) {
+      return Promise.resolve(new Response("[]", { status: 404 }));
+    }
+    if (path.endsWith("/monitoring/summary")) {
+      return Promise.resolve(new Response('{"functions": {}}',
+        { status: 200, headers: { "content-type": "application/json" } }));
+    }
+    return passOn(input, init);
+  };
+})();
+</script>"""
