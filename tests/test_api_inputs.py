@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 from gradio_client import Client
-from service.engine import DigestService
 
+from service import DigestService
 from service.config import MAX_BULLETS, Settings
 from tests.bad_inputs import ARTICLE
 from tests.conftest import EXAMPLES

@@ -12,14 +12,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from service.engine import DigestService
-from service.summarize import select_key_points
 
 from models.base import ModelInfo
-from service import batch, cli
-from service import engine as engine_module
+from service import DigestService, batch, cli
+from service import digest_service as engine_module
 from service.config import MAX_BULLETS, Settings, check_bullets
 from service.errors import InputError
+from service.extractive import select_key_points
 from service.text import normalize, parse_article
 from tests.conftest import EXAMPLES
 
@@ -57,7 +56,7 @@ def test_bullet_limit_is_one_constant() -> None:
     assert check_bullets(4.0) == 4 and check_bullets(MAX_BULLETS) == MAX_BULLETS
     with pytest.raises(ValueError, match="bullets must be at most 10"):
         Settings(bullets=20)
-    status = DigestService(Settings(translator="none")).status()
+    status = DigestService(Settings(translator="none")).status().to_dict()
     assert status["limits"]["max_bullets"] == MAX_BULLETS
 
 
@@ -90,7 +89,7 @@ def test_source_lines_and_headings_never_become_key_points() -> None:
         "Τα μέτρα αφορούν την ενέργεια, τα τρόφιμα και τα ενοίκια των νοικοκυριών.\n\n"
         "Πηγή: skai.gr\n\nΦωτογραφία: Eurokinissi, αρχείο της κυβέρνησης και των υπουργείων"
     )
-    chosen = {article.sentence_texts[p.index] for p in select_key_points(article.sentence_texts, 5)}
+    chosen = {p.text for p in select_key_points(article.sentence_texts, 5)}
     assert chosen == {article.sentence_texts[1], article.sentence_texts[2]}
 
 
@@ -152,7 +151,7 @@ def test_cli_translate_json_names_the_model(tiny_models: dict[str, Path], capsys
 # -- one fix line for a missing model; a missing package ------------------------------------------
 def test_missing_translator_has_one_fix_everywhere(isolated_env: Path) -> None:
     service = DigestService(Settings.from_env(translator="no-such-org/no-such-model")).load()
-    status = service.status()["translator"]
+    status = service.status().to_dict()["translator"]
     assert "download_models.py" not in status["error"]  # the error says what, the fix says how
     fix = status["fix"]
     assert fix.startswith("On a connected machine run .venv/bin/python scripts/download_models.py")
