@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,35 +70,33 @@ def url(service: DigestService) -> Iterator[str]:
         demo.close()
 
 
-def open_page(browser: Any, url: str, viewport: dict[str, int]) -> tuple[Any, Any, list[str]]:
-    """(context, page, console errors and failed requests seen by the page)."""
+@contextmanager
+def open_page(browser: Any, url: str, viewport: dict[str, int]) -> Iterator[tuple[Any, list[str]]]:
+    """(page, console errors and failed requests seen by the page); its context closed after."""
     context = browser.new_context(viewport=viewport, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.goto(url)
-    page.wait_for_selector("#article textarea")
-    return context, page, problems
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        problems: list[str] = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.goto(url)
+        page.wait_for_selector("#article textarea")
+        yield page, problems
+    finally:
+        context.close()
 
 
 @pytest.fixture
 def page(browser: Any, url: str) -> Iterator[Any]:
-    context, page, _ = open_page(browser, url, DESKTOP)
-    try:
-        yield page
-    finally:
-        context.close()
+    with open_page(browser, url, DESKTOP) as (opened, _):
+        yield opened
 
 
 @pytest.fixture
 def phone(browser: Any, url: str) -> Iterator[Any]:
-    context, page, _ = open_page(browser, url, PHONE)
-    try:
-        yield page
-    finally:
-        context.close()
+    with open_page(browser, url, PHONE) as (opened, _):
+        yield opened
 
 
 def shoot(page: Any, name: str) -> Path:
@@ -298,8 +297,7 @@ def test_api_page_has_greek_examples_and_no_errors(browser: Any, url: str) -> No
     """Issue 14.8: Greek examples, docstring descriptions, no cURL/MCP tabs, no 404/403 on load."""
     from playwright.sync_api import expect
 
-    context, page, problems = open_page(browser, url, DESKTOP)
-    try:
+    with open_page(browser, url, DESKTOP) as (page, problems):
         page.get_by_text("Use via API").click()
         snippet = page.locator("code, pre").filter(has_text="/summarize").first
         expect(snippet).to_contain_text("Η κυβέρνηση ανακοίνωσε")
@@ -311,5 +309,3 @@ def test_api_page_has_greek_examples_and_no_errors(browser: Any, url: str) -> No
         page.wait_for_timeout(1500)  # let late requests finish
         shoot(page, "api-1280")
         assert problems == []
-    finally:
-        context.close()
