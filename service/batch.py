@@ -53,9 +53,12 @@ from service.config import AUTO, check_bullets, dask_scheduler
 from service.digest_checks import lines_flagged
 from service.errors import UsageError, run_command
 from service.text import Article
+from service.translate import Progress
 
 MODES = ("translate", "digest")
 SHOWN_FAILURES = 5  # failed ids named in the summary
+# The bar moves by fractions of a document while a group is translated: show whole ones.
+BAR_FORMAT = "{l_bar}{bar}| {n:.0f}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
 
 
 # -- processing ---------------------------------------------------------------------------------
@@ -92,11 +95,13 @@ class BatchJob:
                     outcome.error = _failure("reading the article", exc)
         return outcomes, parsed
 
-    def run_group(self, records: list[Record]) -> list[Outcome]:
+    def run_group(self, records: list[Record], progress: Progress | None = None) -> list[Outcome]:
+        """The group's outcomes; `progress` is told the group's sentences translated so far."""
         outcomes, parsed = self._parse(records)
         if not parsed:
             return outcomes
-        self._isolating(self._translate if self.mode == "translate" else self._digest, parsed)
+        work = self._translate if self.mode == "translate" else self._digest
+        self._isolating(functools.partial(work, progress=progress), parsed)
         return outcomes
 
     def _isolating(self, work: Callable[[list[tuple[Outcome, Article]]], None],
@@ -111,18 +116,18 @@ class BatchJob:
             else:
                 parsed[0][0].error = _failure("translation" if self.mode == "translate" else "digest", exc)
 
-    def _translate(self, parsed: list[tuple[Outcome, Article]]) -> None:
+    def _translate(self, parsed: list[tuple[Outcome, Article]], progress: Progress | None = None) -> None:
         # A missing translator is checked at start-up: translate mode exits 3 without one.
-        results = self.service.translate_articles([a for _, a in parsed])
+        results = self.service.translate_articles([a for _, a in parsed], progress=progress)
         for (outcome, article), translation in zip(parsed, results, strict=True):
             outcome.result, outcome.sentences = translation, len(article.sentences)
 
-    def _digest(self, parsed: list[tuple[Outcome, Article]]) -> None:
+    def _digest(self, parsed: list[tuple[Outcome, Article]], progress: Progress | None = None) -> None:
         """Key points per article, by the service's own rules (extractive or abstractive, with its
         fallbacks and warnings), and the English of all the group's bullets from one generate()."""
         digests = self.service.digest_articles(
             [a for _, a in parsed], bullets=self.bullets, method=self.method,
-            full_translation=self.full_translation,
+            full_translation=self.full_translation, progress=progress,
         )
         for (outcome, article), digest in zip(parsed, digests, strict=True):
             outcome.result = digest
@@ -269,9 +274,16 @@ def _run_job(args: argparse.Namespace, source: InputSource, out_dir: Path | None
 
         counts = JobCounts()
         with tqdm(total=source.total, unit="doc", desc=args.mode, file=sys.stderr,
-                  disable=args.quiet, dynamic_ncols=True) as bar:
+                  disable=args.quiet, dynamic_ncols=True, bar_format=BAR_FORMAT) as bar:
+            moved = 0.0  # how far the bar went for the group in flight, in documents
+
+            def group_progress(documents: float) -> None:
+                nonlocal moved
+                bar.update(documents - moved)
+                moved = documents
+
             pending = _pending(unique_ids(source.records), log, counts, bar)
-            for finished in engine.results(_groups(pending, args.group_size)):
+            for finished in engine.results(_groups(pending, args.group_size), group_progress):
                 # Each id once, whatever an engine hands back (a group run twice must not write twice).
                 outcomes = [o for o in finished if o.record.id not in log.done]
                 if out_dir is not None:  # before OUT: a result in OUT means its file is there too
@@ -286,7 +298,8 @@ def _run_job(args: argparse.Namespace, source: InputSource, out_dir: Path | None
                 counts.sentences += sum(o.sentences for o in outcomes)
                 elapsed = max(time.perf_counter() - counts.started, 1e-9)
                 bar.set_postfix_str(f"{counts.sentences / elapsed:.1f} sentences/s", refresh=False)
-                bar.update(len(outcomes))
+                bar.update(len(outcomes) - moved)
+                moved = 0.0
     finally:
         log.close()
     print(counts.line(args.output), file=sys.stderr)

@@ -28,9 +28,16 @@ if TYPE_CHECKING:
 ENGINES = ("local", "dask")
 
 
+# Told how many documents of the group in flight are done, as a fraction (2.5 of 16).
+GroupProgress = Callable[[float], None]
+
+
 class Engine(Protocol):
-    def results(self, groups: Iterator[list[Record]]) -> Iterator[list[Outcome]]:
-        """The outcomes of each group (every record of it exactly once), as groups finish."""
+    def results(
+        self, groups: Iterator[list[Record]], progress: GroupProgress | None = None
+    ) -> Iterator[list[Outcome]]:
+        """The outcomes of each group (every record of it exactly once), as groups finish;
+        `progress` hears of a group's documents before it finishes where the engine can tell."""
         ...
 
 
@@ -54,9 +61,19 @@ class LocalEngine:
     def __init__(self, job: BatchJob) -> None:
         self.job = job
 
-    def results(self, groups: Iterator[list[Record]]) -> Iterator[list[Outcome]]:
+    def results(
+        self, groups: Iterator[list[Record]], progress: GroupProgress | None = None
+    ) -> Iterator[list[Outcome]]:
         for group in groups:
-            yield self.job.run_group(group)
+            if progress is None:
+                yield self.job.run_group(group)
+                continue
+            size = len(group)
+
+            def sentences_done(done: int, total: int, size: int = size) -> None:
+                progress(size * done / max(1, total))  # sentences translated → documents
+
+            yield self.job.run_group(group, sentences_done)
 
 
 def local_cluster_settings(settings: Settings, workers: int) -> Settings:

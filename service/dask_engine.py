@@ -23,7 +23,7 @@ from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from service.batch import BatchJob, Outcome
-from service.batch_engines import require_translator, translator_problem
+from service.batch_engines import GroupProgress, require_translator, translator_problem
 from service.batch_input import Record
 from service.config import Settings
 from service.digest_service import DigestService
@@ -95,7 +95,10 @@ class DaskEngine:
         """Groups in flight: two per worker thread, so no worker waits for the driver."""
         return max(2, 2 * sum(self.client.nthreads().values()))
 
-    def results(self, groups: Iterator[list[Record]]) -> Iterator[list[Outcome]]:
+    def results(
+        self, groups: Iterator[list[Record]], progress: GroupProgress | None = None
+    ) -> Iterator[list[Outcome]]:
+        """`progress` is not told: a group's progress stays on its worker (the bar moves per group)."""
         futures = as_completed()
         records_of: dict[Any, list[Record]] = {}
 

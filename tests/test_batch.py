@@ -412,3 +412,19 @@ def test_bad_model_setting_stops_before_any_record(run_batch, tmp_path: Path) ->
     code, err = run_batch(str(source), "-o", str(out), "--batch-size", "0")
     assert code == 2 and "batch_size must be at least 1" in err
     assert not out.exists() or out.read_text() == ""
+
+
+def test_local_engine_moves_the_bar_within_a_group(tiny_models: dict[str, Path], isolated_env: Path) -> None:
+    """Progress is told in documents while a group is translated, not only when it is done."""
+    from service.batch_engines import LocalEngine
+
+    settings = Settings(translator=str(tiny_models["translator"]), num_beams=1, max_new_tokens=4,
+                        batch_size=2)
+    job = batch.BatchJob(DigestService(settings))
+    group = [Record(id=f"doc-{i}", source="test", text=GREEK) for i in range(3)]
+    heard: list[float] = []
+    (outcomes,) = list(LocalEngine(job).results(iter([group]), heard.append))
+    assert [o.error for o in outcomes] == [None, None, None]
+    # 12 sentences in batches of 2: the bar hears 0, then 6 steps up to the group's 3 documents
+    assert heard == sorted(heard) and heard[0] == 0 and heard[-1] == 3
+    assert any(0 < documents < 3 for documents in heard)
