@@ -59,6 +59,7 @@ ARCHES = {
 TOKENS_PER_WORD = 1.3  # assumed Greek SentencePiece tokens per word for the real opus-mt models
 OUTPUT_RATIO = 0.9  # English output tokens per Greek source token
 BATCH_SIZE = Settings.batch_size  # the service's default
+ARTICLES = 20  # the batch of the Argos comparison
 TARGETS = {"c/a": 10.0, "c/b": 3.0, "digest_s": {"base": 1.5, "big": 4.0}, "rss_mb": 1500, "checks_ms": 20}
 SIDES = {
     "a": "PyTorch fp32, one sentence at a time",
@@ -193,6 +194,7 @@ class Inputs:
     words: list[int]  # words of the real sentence each stands for
     tokens: list[int]  # T: tokens the real tokenizer is assumed to make (without </s>)
     paragraphs: list[int]  # paragraph of each sentence in the joined article
+    samples: list[int] = field(default_factory=list)  # which sample article each sentence is from
     batches: list[list[int]] = field(default_factory=list)
     batch_lengths: list[int] = field(default_factory=list)  # N per batch
 
@@ -285,9 +287,9 @@ def prepare_inputs(hf_dir: Path, limit: int | None) -> Inputs:
 
     tokenizer = AutoTokenizer.from_pretrained(hf_dir)
     single, pool = _single_and_pool(tokenizer)
-    texts, words, tokens, paragraphs = [], [], [], []
+    texts, words, tokens, paragraphs, samples = [], [], [], [], []
     offset = 0
-    for path in sorted(EXAMPLES.glob("el-news-*.txt")):
+    for number, path in enumerate(sorted(EXAMPLES.glob("el-news-*.txt"))):
         article = parse_article(path.read_text(encoding="utf-8"))
         for sentence in article.sentences:
             w = len(sentence.text.split())
@@ -296,10 +298,11 @@ def prepare_inputs(hf_dir: Path, limit: int | None) -> Inputs:
             words.append(w)
             tokens.append(t)
             paragraphs.append(offset + sentence.paragraph)
+            samples.append(number)
         offset += len(article.paragraphs)
     if limit:
         texts, words, tokens, paragraphs = texts[:limit], words[:limit], tokens[:limit], paragraphs[:limit]
-    inputs = Inputs(texts, words, tokens, paragraphs)
+    inputs = Inputs(texts, words, tokens, paragraphs, samples[: len(texts)])
     order = sorted(range(len(texts)), key=lambda i: tokens[i])
     for start in range(0, len(order), BATCH_SIZE):
         batch = order[start : start + BATCH_SIZE]
@@ -323,14 +326,39 @@ def baseline_subset(inputs: Inputs, count: int) -> list[int]:
 # ---------------------------------------------------------------------------------------------
 
 
+def article_text(texts: list[str], paragraphs: list[int]) -> str:
+    """Sentences joined into an article: one paragraph per paragraph number, blank lines between."""
+    grouped: dict[int, list[str]] = {}
+    for text, paragraph in zip(texts, paragraphs, strict=True):
+        grouped.setdefault(paragraph, []).append(text)
+    return "\n\n".join(" ".join(p) for p in grouped.values()) + "\n"
+
+
 def digest_article(inputs: Inputs, workdir: Path) -> Path:
     """The benchmark sentences as one article (the two samples joined: ~600 words)."""
-    paragraphs: dict[int, list[str]] = {}
-    for text, paragraph in zip(inputs.texts, inputs.paragraphs, strict=True):
-        paragraphs.setdefault(paragraph, []).append(text)
     path = workdir / "article.txt"
-    path.write_text("\n\n".join(" ".join(p) for p in paragraphs.values()) + "\n", encoding="utf-8")
+    path.write_text(article_text(inputs.texts, inputs.paragraphs), encoding="utf-8")
     return path
+
+
+def synthetic_articles(hf_dir: Path, inputs: Inputs, count: int) -> list[str]:
+    """`count` distinct articles shaped like the samples (even: the first, odd: the second): the
+    same sentence lengths and paragraphs, other words. The first two are the benchmark inputs."""
+    from transformers import AutoTokenizer
+
+    from service.text import parse_article
+
+    tokenizer = AutoTokenizer.from_pretrained(hf_dir)
+    single, pool = _single_and_pool(tokenizer)
+    articles = []
+    for k in range(count):
+        members = [i for i, sample in enumerate(inputs.samples) if sample == k % 2]
+        texts = [inputs.texts[i] if k < 2 else synthetic_sentence(inputs.tokens[i], 10_000 * k + i,
+                                                                   tokenizer, pool, single) for i in members]
+        articles.append(article_text(texts, [inputs.paragraphs[i] for i in members]))
+        if len(parse_article(articles[-1]).sentences) != len(members):
+            raise SystemExit(f"synthetic article {k} does not split into its {len(members)} sentences")
+    return articles
 
 
 def e2e_model_dir(
@@ -350,7 +378,12 @@ def e2e_model_dir(
                          f"expected {len(inputs.texts)}")
     picked = [p.sources[0] for p in select_key_points(article_sentences, bullets)]
     n = max(2, round(OUTPUT_RATIO * sum(inputs.tokens[i] for i in picked) / len(picked)))
-    out = ct2_dir.with_name(ct2_dir.name + "-e2e")
+    return pinned_model_dir(ct2_dir, n, "-e2e"), n
+
+
+def pinned_model_dir(ct2_dir: Path, n: int, suffix: str) -> Path:
+    """A view of the CT2 model (symlinks) whose generation config makes every output N tokens."""
+    out = ct2_dir.with_name(ct2_dir.name + suffix)
     out.mkdir(parents=True, exist_ok=True)
     for item in ct2_dir.iterdir():
         link = out / item.name
@@ -359,7 +392,7 @@ def e2e_model_dir(
     generation = json.loads((ct2_dir / "generation_config.json").read_text())
     generation.update(max_length=n + 1, min_length=n + 1)  # +1: transformers counts the start token
     (out / "generation_config.json").write_text(json.dumps(generation, indent=2))
-    return out, n
+    return out
 
 
 def run_digest_worker(spec: dict[str, Any]) -> dict[str, Any]:
@@ -504,6 +537,14 @@ def bench_arch(arch: str, args: argparse.Namespace, log: Any) -> dict[str, Any]:
             f"of {n} output tokens each)")
         result["digest"] = {"article_words_equivalent": sum(inputs.words), "output_tokens_per_bullet": n,
                             **time_digest(model_dir, article, args.bullets, workdir / arch / "digest.json")}
+    if not args.no_service and args.sentences is None:
+        from devtools.bench_service import compare
+
+        n = max(2, round(OUTPUT_RATIO * sum(inputs.tokens) / len(inputs.tokens)))
+        log(f"[{arch}] service path vs Argos Translate, and the translation cache")
+        articles = synthetic_articles(hf_dir, inputs, ARTICLES)
+        result.update(compare(articles, pinned_model_dir(ct2_dir, n, "-pinned"), ct2_dir, hf_dir, n,
+                              args.beams, workdir / arch, log, argos=not args.no_argos))
     return result
 
 
@@ -580,6 +621,10 @@ def render(report: dict[str, Any]) -> str:
                          f"load {d['load_s']:.2f} s, RSS {d['rss_loaded_mb']:.0f} MB loaded / "
                          f"{d['rss_peak_mb']:.0f} MB peak; a whole `python -m service digest` process "
                          f"{d['cli_wall_s']:.2f} s (imports, model load, digest)")
+        if "cache" in r:
+            from devtools.bench_service import render as render_service
+
+            lines += render_service(arch, r)
     if "checks" in report:
         c = report["checks"]
         lines.append(f"checks: {c['checks_ms_per_600_words']:.1f} ms CPU per 600 Greek words, every sentence "
@@ -600,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--beams", type=int, default=4)
     parser.add_argument("--bullets", type=int, default=5, help="bullets of the end-to-end digest")
     parser.add_argument("--no-digest", action="store_true", help="skip the end-to-end digest timing")
+    parser.add_argument("--no-service", action="store_true",
+                        help="skip the service-path measures (vs Argos Translate, translation cache)")
+    parser.add_argument("--no-argos", action="store_true", help="skip side d (Argos Translate)")
     parser.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
     parser.add_argument("--rebuild", action="store_true", help="rebuild and reconvert the models")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")

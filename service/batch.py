@@ -49,6 +49,7 @@ from service import (
 from service.batch_engines import ENGINES, Engine, start_engine
 from service.batch_input import InputSource, Record, open_input, unique_ids
 from service.batch_log import ResultLog, encode_line, write_atomic
+from service.cache import TranslationCache
 from service.config import AUTO, check_bullets, dask_scheduler
 from service.digest_checks import lines_flagged
 from service.errors import UsageError, run_command
@@ -238,8 +239,11 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--{exc}") from None
     try:
         settings = settings_from_args(
-            args, num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens
+            args, num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+            cache_dir=args.cache,
         )
+        if args.cache:  # a bad --cache DIR is a usage error now, not on every worker later
+            TranslationCache(0, args.cache).close()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     source = open_input(args.input, args.field, args.id_field, settings.max_chars)
@@ -342,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: $DIGEST_DASK_SCHEDULER, else a local cluster)")
     parser.add_argument("--workers", type=int, help="--engine dask without a scheduler: worker "
                         "processes of the local cluster (default: one per CPU)")
+    parser.add_argument("--cache", metavar="DIR", help="on-disk translation cache, kept between runs "
+                        "(sentences translated before, by the same model and options, are not redone)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     return parser
 

@@ -14,6 +14,7 @@ from typing import TypeVar
 from models.loader import BACKENDS
 from models.registry import DEFAULT_TRANSLATOR
 from models.store import DEFAULT_MODELS_DIR
+from service.cache import DEFAULT_CACHE_SIZE
 from service.errors import InputError
 
 T = TypeVar("T")
@@ -117,6 +118,8 @@ class Settings:
     convert: bool = True  # backend auto: convert a model without a CTranslate2 conversion on first load
     checks: bool = True  # check every English line against its Greek (DIGEST_CHECKS=on|off)
     glossary: str | None = None  # user TSV merged over the shipped one; "none": no glossary at all
+    cache_size: int = DEFAULT_CACHE_SIZE  # sentences in the in-memory translation cache; 0 = off
+    cache_dir: str | None = None  # on-disk translation cache (batch jobs: --cache DIR)
 
     def __post_init__(self) -> None:
         # Checked here, once, so a typo fails at start-up with one line instead of failing
@@ -129,6 +132,8 @@ class Settings:
                 raise ValueError(f"{name} must be at least 1, got {value}")
         if self.bullets > MAX_BULLETS:
             raise ValueError(f"bullets must be at most {MAX_BULLETS}, got {self.bullets}")
+        if self.cache_size < 0:
+            raise ValueError(f"cache_size must be 0 (off) or more, got {self.cache_size}")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -146,6 +151,7 @@ class Settings:
             convert=_switch_env("DIGEST_CONVERT", cls.convert),
             checks=_switch_env("DIGEST_CHECKS", cls.checks),
             glossary=os.environ.get("DIGEST_GLOSSARY", "").strip() or None,
+            cache_size=int_env("DIGEST_CACHE_SIZE", cls.cache_size),
         )
         return with_overrides(env, overrides)
 

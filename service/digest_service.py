@@ -15,6 +15,7 @@ from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
 from service.abstractive import abstractive_key_points
+from service.cache import CacheStats, open_cache
 from service.config import (
     ABSTRACTIVE,
     AUTO,
@@ -61,6 +62,7 @@ class DigestService:
         self._load_lock = threading.Lock()
         # Once per service, at start-up: a bad glossary file stops it here (exit 2), not per request.
         self.glossary = load_glossary(self.settings.glossary)
+        self.cache = open_cache(self.settings.cache_size, self.settings.cache_dir)
         self._slots = {
             "translator": ModelSlot("translator", self.settings.translator, self.settings.models_dir),
             "summarizer": ModelSlot("summarizer", self.settings.summarizer, self.settings.models_dir),
@@ -146,6 +148,7 @@ class DigestService:
             backend=s.backend,
             limits={"max_chars": s.max_chars, "max_bullets": MAX_BULLETS},
             methods=self.methods(),
+            cache=(self.cache.stats() if self.cache else CacheStats(0, 0, 0, 0)).to_dict(),
         )
 
     def translator_warning(self) -> str:
@@ -198,10 +201,11 @@ class DigestService:
         return _Plan(points, model.name, warnings)
 
     def translate_options(self) -> dict[str, Any]:
-        """translate_sentences() options: beams, batch, length from the settings; the glossary."""
+        """translate_sentences() options: beams, batch, length from the settings; the glossary; the
+        translation cache."""
         s = self.settings
         return {"num_beams": s.num_beams, "batch_size": s.batch_size, "max_new_tokens": s.max_new_tokens,
-                "glossary": self.glossary}
+                "glossary": self.glossary, "cache": self.cache}
 
     @staticmethod
     def _method(method: str | None) -> str:

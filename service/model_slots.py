@@ -23,6 +23,7 @@ class ServiceStatus:
     backend: str
     limits: dict[str, int]
     methods: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)  # translation cache: size, capacity, hits, misses
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from models.base import Seq2SeqModel
+from service.cache import TranslationCache, normalise_sentence
 from service.checks import Glossary
 from service.text import Article
 
@@ -52,19 +53,37 @@ def translate_sentences(
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
     progress: Progress | None = None,
+    cache: TranslationCache | None = None,
 ) -> list[str]:
     """English for each Greek sentence, one generate() call, batched and length-sorted.
 
     With a glossary, its preferred English is written into the Greek first (the model copies it);
-    done here, before anything else sees the sentence, so a cache keys on the prepared text.
-    With `progress`, the length-sorted sentences go to the model one batch per call instead (the
-    same batches it would form itself), and progress is told after each.
+    done here, before anything else sees the sentence, so the cache keys on the prepared text.
+    This is the one place sentences meet the model, so the cache sits here: with one, only the
+    sentences it does not hold go to the model (and progress counts those). The model gets the
+    normalised text with or without a cache.
     """
     if not sentences:
         return []
     if glossary is not None:
         sentences = [glossary.prepare_source(s) for s in sentences]
-    options = {"num_beams": num_beams, "batch_size": batch_size, "max_new_tokens": max_new_tokens}
+    sentences = [normalise_sentence(s) for s in sentences]
+    generation = {"num_beams": num_beams, "max_new_tokens": max_new_tokens}
+
+    def run(texts: list[str]) -> list[str]:
+        return _generate(model, texts, batch_size, generation, progress)
+
+    return cache.translate(model, generation, sentences, run) if cache is not None else run(sentences)
+
+
+def _generate(
+    model: Seq2SeqModel, sentences: list[str], batch_size: int, generation: dict[str, Any],
+    progress: Progress | None,
+) -> list[str]:
+    """The model's English: one generate() call; with `progress`, the length-sorted sentences go to
+    the model one batch per call instead (the same batches it would form itself), progress told
+    after each."""
+    options = {**generation, "batch_size": batch_size}
     if progress is None:
         return model.generate(sentences, **options)
     order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
@@ -87,12 +106,14 @@ def translate_article(
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
     progress: Progress | None = None,
+    cache: TranslationCache | None = None,
 ) -> Translation:
     """Translate sentence by sentence (what MT models are trained on), rebuild the paragraphs."""
     return translate_articles(
         model, [article], num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens,
         glossary=glossary,
         progress=progress,
+        cache=cache,
     )[0]
 
 
@@ -118,6 +139,7 @@ def translate_articles(
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
     progress: Progress | None = None,
+    cache: TranslationCache | None = None,
 ) -> list[Translation]:
     """Translate many articles with ONE generate() call over all their sentences.
 
@@ -132,6 +154,7 @@ def translate_articles(
         max_new_tokens=max_new_tokens,
         glossary=glossary,
         progress=progress,
+        cache=cache,
     )
     return [assemble_translation(a, e, model.name) for a, e in zip(articles, english, strict=True)]
 
@@ -145,6 +168,7 @@ def translate_groups(
     max_new_tokens: int | None = None,
     glossary: Glossary | None = None,
     progress: Progress | None = None,
+    cache: TranslationCache | None = None,
 ) -> list[list[str]]:
     """English of each group of Greek texts, all groups in ONE generate() call, sliced back."""
     english = translate_sentences(
@@ -155,6 +179,7 @@ def translate_groups(
         max_new_tokens=max_new_tokens,
         glossary=glossary,
         progress=progress,
+        cache=cache,
     )
     out: list[list[str]] = []
     start = 0

@@ -225,6 +225,11 @@ def status_html(status: dict[str, Any]) -> str:
     facts += [
         f"{_e(key.replace('_', ' '))}: <code>{_e(_plain(value))}</code>" for key, value in limits.items()
     ]
+    cache = status.get("cache") or {}
+    if cache.get("capacity") or cache.get("disk"):
+        size, capacity = _e(cache.get("size", 0)), _e(cache.get("capacity", 0))
+        facts.append(f"translation cache: <code>{size} of {capacity} sentences, "
+                     f"{_e(cache.get('hits', 0))} hits, {_e(cache.get('misses', 0))} misses</code>")
     return (
         '<div class="gd-status"><table><thead><tr><th>role</th><th>model</th><th>state</th>'
         f'<th>details</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
