@@ -43,8 +43,18 @@ models: setup
 tiny-models: setup
 	$(PY) scripts/make_tiny_models.py build/tiny-models
 
-bench: setup
-	$(PY) scripts/bench.py
+# The benchmark runs in .venv-bench: the main venv's packages (torch, ctranslate2, ...) through a
+# .pth file, plus the `bench` extra (argostranslate, which pulls spaCy and Stanza) kept out of .venv.
+BENCH_VENV ?= .venv-bench
+$(BENCH_VENV)/.installed: $(VENV)/.installed
+	"$$($(PY) -c 'import sys; print(sys._base_executable)')" -m venv $(BENCH_VENV)
+	$(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' > \
+	  "$$($(BENCH_VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/main-venv.pth"
+	$(BENCH_VENV)/bin/python -m pip install -q -e '.[bench]'
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python scripts/bench.py
 
 load-test: setup
 	$(PY) scripts/load_test.py
@@ -55,4 +65,4 @@ evaluate: setup
 	$(PY) scripts/evaluate.py translate "$(PAIRS)" $(EVAL_FLAGS)
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) build .pytest_cache .ruff_cache *.egg-info
