@@ -42,10 +42,9 @@ def _recording(model: Any) -> list[int]:
 
 
 def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
-    from service import batch
+    from service import DigestService, batch
     from service.cache import TranslationCache
     from service.config import Settings
-    from service import DigestService
 
     t0 = time.perf_counter()
     service = DigestService(Settings(translator=spec["model_dir"], backend="ct2", num_beams=spec["beams"],

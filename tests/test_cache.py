@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from models.base import ModelInfo, Seq2SeqModel
-from service import batch
+from service import DigestService, batch
 from service.cache import TranslationCache, normalise_sentence, open_cache
 from service.config import Settings
-from service import DigestService
 from service.translate import translate_sentences
 from tests.conftest import SAMPLES
 from ui.render import status_html
@@ -149,10 +148,10 @@ def test_status_reports_the_cache(monkeypatch: pytest.MonkeyPatch, sample_texts:
     first = service.digest(text, bullets=3)
     second = service.digest(text, bullets=3)
     assert [b.en for b in first.bullets] == [b.en for b in second.bullets]
-    status = service.status()["cache"]
+    status = service.status().cache
     assert status == {"size": 3, "capacity": 50, "hits": 3, "misses": 3}
     shown = "translation cache: <code>3 of 50 sentences, 3 hits, 3 misses</code>"
-    assert shown in status_html(service.status())
+    assert shown in status_html(service.status().to_dict())
 
 
 @pytest.mark.parametrize("backend", ["torch", "ct2"])
