@@ -306,7 +306,12 @@ def _run_job(args: argparse.Namespace, source: InputSource, out_dir: Path | None
                 moved = 0.0
     finally:
         log.close()
-    print(counts.line(args.output), file=sys.stderr)
+    cache = getattr(getattr(engine, "job", None), "service", None)  # local engine: this process's
+    stats = cache.cache.stats() if cache is not None and cache.cache is not None else None
+    if stats is not None and stats.disk:  # asked for with --cache: say what it saved
+        print(f"batch: translation cache: {stats.hits} sentences reused, {stats.misses} translated "
+              f"({stats.disk_size} kept in {stats.disk})", file=sys.stderr)
+    print(counts.line(args.output), file=sys.stderr)  # the summary stays the last line
     return 1 if counts.failed or counts.skipped_failed else 0
 
 
