@@ -306,8 +306,8 @@ def _run_job(args: argparse.Namespace, source: InputSource, out_dir: Path | None
                 moved = 0.0
     finally:
         log.close()
-    cache = getattr(getattr(engine, "job", None), "service", None)  # local engine: this process's
-    stats = cache.cache.stats() if cache is not None and cache.cache is not None else None
+    service = getattr(getattr(engine, "job", None), "service", None)  # local engine; dask: on workers
+    stats = service.cache.stats() if service is not None and service.cache is not None else None
     if stats is not None and stats.disk:  # asked for with --cache: say what it saved
         print(f"batch: translation cache: {stats.hits} sentences reused, {stats.misses} translated "
               f"({stats.disk_size} kept in {stats.disk})", file=sys.stderr)
