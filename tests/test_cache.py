@@ -209,3 +209,15 @@ def test_batch_cache_dir_is_reused_between_runs(
     one = [json.loads(line)["result"] for line in (tmp_path / "one.jsonl").read_text().splitlines()]
     two = [json.loads(line)["result"] for line in (tmp_path / "two.jsonl").read_text().splitlines()]
     assert one == two and one[0] == one[2]
+
+
+def test_batch_bad_cache_dir_is_a_usage_error(
+    tiny_models: dict[str, Path], isolated_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": "Ελληνικά"}) + "\n", encoding="utf-8")
+    (tmp_path / "nodir").write_text("a file")
+    flags = ["--quiet", "--translator", str(tiny_models["translator"]), "--cache", str(tmp_path / "nodir")]
+    code = batch.main([str(tmp_path / "in.jsonl"), "-o", str(tmp_path / "out.jsonl"), *flags])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot open the translation cache" in err and "Traceback" not in err
+    assert not (tmp_path / "out.jsonl").exists()
