@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import Counter
 
 import numpy as np
 
@@ -111,23 +112,38 @@ def shortfall_warning(n_sentences: int, got: int, asked: int, abstractive: bool 
             "sentences are not used as key points.")
 
 
-def _tfidf_matrix(token_lists: list[list[str]]) -> np.ndarray:
-    vocab: dict[str, int] = {}
-    for tokens in token_lists:
-        for t in tokens:
-            vocab.setdefault(t, len(vocab))
-    matrix = np.zeros((len(token_lists), max(1, len(vocab))))
-    for row, tokens in enumerate(token_lists):
-        for t in tokens:
-            matrix[row, vocab[t]] += 1.0
-    df = (matrix > 0).sum(axis=0)
-    idf = np.log((1 + len(token_lists)) / (1 + df)) + 1.0
-    matrix = np.log1p(matrix) * idf
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms == 0, 1.0, norms)
+def tfidf_similarity(token_lists: list[list[str]]) -> np.ndarray:
+    """Cosine similarity of the sentences' TF-IDF vectors (log tf, smoothed idf), n×n.
+
+    Built from each term's postings rather than a dense sentence × vocabulary matrix, so memory is
+    n² plus the tokens themselves, whatever the vocabulary (a briefing pools several articles).
+    """
+    n = len(token_lists)
+    counts = [Counter(tokens) for tokens in token_lists]
+    df = Counter(term for count in counts for term in count)
+    idf = {term: math.log((1 + n) / (1 + d)) + 1.0 for term, d in df.items()}
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    similarity = np.zeros((n, n))
+    for row, count in enumerate(counts):
+        weights = {term: math.log1p(c) * idf[term] for term, c in count.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values()))
+        if not norm:
+            continue
+        similarity[row, row] = 1.0
+        for term, weight in weights.items():
+            if df[term] > 1:  # a term of one sentence adds to no pair
+                rows, values = postings.setdefault(term, ([], []))
+                rows.append(row)
+                values.append(weight / norm)
+    for rows, values in postings.values():
+        vector = np.array(values)
+        block = np.outer(vector, vector)
+        np.fill_diagonal(block, 0.0)
+        similarity[np.ix_(rows, rows)] += block
+    return similarity
 
 
-def _pagerank(similarity: np.ndarray, prior: np.ndarray, damping: float = 0.85) -> np.ndarray:
+def pagerank(similarity: np.ndarray, prior: np.ndarray, damping: float = 0.85) -> np.ndarray:
     n = similarity.shape[0]
     weights = similarity.copy()
     np.fill_diagonal(weights, 0.0)
@@ -141,6 +157,35 @@ def _pagerank(similarity: np.ndarray, prior: np.ndarray, damping: float = 0.85) 
             return new
         rank = new
     return rank
+
+
+def sentence_scores(similarity: np.ndarray, positions: np.ndarray, lead_weight: float = 1.0) -> np.ndarray:
+    """Centrality (LexRank, personalised towards each sentence's own lead) with a lead boost, 0..1.
+
+    positions: each sentence's index in its own article (a briefing pools several articles)."""
+    prior = 1.0 / (1.0 + positions) ** lead_weight
+    prior /= prior.sum()
+    centrality = pagerank(similarity, prior)
+    # Lead-3 is a strong baseline for news: boost early sentences beyond the PageRank prior.
+    score = centrality / centrality.max() * (1.0 + lead_weight / (1.0 + positions))
+    return score / score.max()
+
+
+def mmr_select(
+    candidates: list[int], score: np.ndarray, similarity: np.ndarray, n: int, diversity: float
+) -> list[int]:
+    """Up to `n` candidates by maximal marginal relevance, in the order chosen."""
+    candidates = list(candidates)
+    chosen: list[int] = []
+    while candidates and len(chosen) < n:
+        def mmr(i: int) -> float:
+            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
+            return (1 - diversity) * score[i] - diversity * redundancy
+
+        best = max(candidates, key=mmr)
+        chosen.append(best)
+        candidates.remove(best)
+    return chosen
 
 
 def select_key_points(
@@ -165,27 +210,13 @@ def select_key_points(
         picked = select_key_points([sentences[i] for i in considered], n, lead_weight, diversity, min_words)
         return [KeyPoint(p.text, [considered[i] for i in p.sources]) for p in picked]
     token_lists = [content_tokens(s) for s in sentences]
-    vectors = _tfidf_matrix(token_lists)
-    similarity = vectors @ vectors.T
+    similarity = tfidf_similarity(token_lists)
     positions = np.arange(len(sentences))
-    prior = 1.0 / (1.0 + positions) ** lead_weight
-    prior /= prior.sum()
-    centrality = _pagerank(similarity, prior)
-    # Lead-3 is a strong baseline for news: boost early sentences beyond the PageRank prior.
-    score = centrality / centrality.max() * (1.0 + lead_weight / (1.0 + positions))
-    score /= score.max()
+    score = sentence_scores(similarity, positions, lead_weight)
 
     # Plain ints (enumerate): numpy integers would leak into Bullet.sources and break JSON writing.
     usable = [i for i, s in enumerate(sentences) if not is_credit_line(s)]
     proper = [i for i in usable if ends_like_sentence(sentences[i])] or usable
     candidates = [i for i in proper if len(sentences[i].split()) >= min_words] or proper
-    chosen: list[int] = []
-    while candidates and len(chosen) < n:
-        def mmr(i: int) -> float:
-            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
-            return (1 - diversity) * score[i] - diversity * redundancy
-
-        best = max(candidates, key=mmr)
-        chosen.append(best)
-        candidates.remove(best)
+    chosen = mmr_select(candidates, score, similarity, n, diversity)
     return [KeyPoint(sentences[i], [int(i)]) for i in sorted(chosen)]
