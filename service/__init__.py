@@ -3,6 +3,7 @@
 The front door: callers (CLI, batch job, web app, scripts) import these names from `service`.
 """
 
+from service.briefing import MAX_BRIEFING_ARTICLES, Briefing, BriefingPoint, split_articles
 from service.config import (
     MAX_BULLETS,
     METHODS,
@@ -19,8 +20,11 @@ from service.model_slots import ServiceStatus
 from service.translate import Translation
 
 __all__ = [
+    "MAX_BRIEFING_ARTICLES",
     "MAX_BULLETS",
     "METHODS",
+    "Briefing",
+    "BriefingPoint",
     "Bullet",
     "Digest",
     "DigestService",
@@ -35,5 +39,6 @@ __all__ = [
     "int_env",
     "run_command",
     "settings_from_args",
+    "split_articles",
     "with_overrides",
 ]

@@ -120,13 +120,15 @@ class Settings:
     glossary: str | None = None  # user TSV merged over the shipped one; "none": no glossary at all
     cache_size: int = DEFAULT_CACHE_SIZE  # sentences in the in-memory translation cache; 0 = off
     cache_dir: str | None = None  # on-disk translation cache (batch jobs: --cache DIR)
+    max_briefing_chars: int = 100_000  # all the articles of one briefing together, in characters of text
 
     def __post_init__(self) -> None:
         # Checked here, once, so a typo fails at start-up with one line instead of failing
         # every request (or, in a batch job, being recorded as every record's error).
         if self.backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
-        for name in ("max_chars", "bullets", "batch_size", "num_beams", "max_new_tokens", "ct2_threads"):
+        for name in ("max_chars", "bullets", "batch_size", "num_beams", "max_new_tokens", "ct2_threads",
+                     "max_briefing_chars"):
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} must be at least 1, got {value}")
@@ -152,6 +154,7 @@ class Settings:
             checks=_switch_env("DIGEST_CHECKS", cls.checks),
             glossary=os.environ.get("DIGEST_GLOSSARY", "").strip() or None,
             cache_size=int_env("DIGEST_CACHE_SIZE", cls.cache_size),
+            max_briefing_chars=int_env("DIGEST_MAX_BRIEFING_CHARS", cls.max_briefing_chars),
         )
         return with_overrides(env, overrides)
 

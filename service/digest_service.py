@@ -16,6 +16,8 @@ from typing import Any
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
 from service.abstractive import abstractive_key_points
 from service.cache import CacheStats, open_cache
+from service.briefing import MAX_BRIEFING_ARTICLES, Briefing
+from service.briefing_build import build_briefing
 from service.config import (
     ABSTRACTIVE,
     AUTO,
@@ -146,7 +148,8 @@ class DigestService:
             translator=translator_status,
             summarizer=summarizer_status,
             backend=s.backend,
-            limits={"max_chars": s.max_chars, "max_bullets": MAX_BULLETS},
+            limits={"max_chars": s.max_chars, "max_bullets": MAX_BULLETS, "max_briefing_chars":
+                    s.max_briefing_chars, "max_briefing_articles": MAX_BRIEFING_ARTICLES},
             methods=self.methods(),
             cache=(self.cache.stats() if self.cache else CacheStats(0, 0, 0, 0)).to_dict(),
         )
@@ -345,6 +348,11 @@ class DigestService:
             for i, en in zip(todo, done, strict=True):
                 english[i] = en
         return english
+
+    def briefing(self, articles: list[str], *, bullets: int | None = None) -> Briefing:
+        """One bilingual briefing of several Greek articles on one story (service.briefing_build):
+        points citing every article that reports them. Raises InputError for unusable input."""
+        return build_briefing(self, articles, bullets)
 
     def translate(self, text: str, *, progress: Progress | None = None) -> Translation:
         """Whole article Greek→English, naming the model and timed without model loading.

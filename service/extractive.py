@@ -172,9 +172,15 @@ def sentence_scores(similarity: np.ndarray, positions: np.ndarray, lead_weight: 
 
 
 def mmr_select(
-    candidates: list[int], score: np.ndarray, similarity: np.ndarray, n: int, diversity: float
+    candidates: list[int],
+    score: np.ndarray,
+    similarity: np.ndarray,
+    n: int,
+    diversity: float,
+    repeat: float | None = None,
 ) -> list[int]:
-    """Up to `n` candidates by maximal marginal relevance, in the order chosen."""
+    """Up to `n` candidates by maximal marginal relevance, in the order chosen; with `repeat`, a
+    candidate at least that similar to a chosen one is dropped (it says the same thing)."""
     candidates = list(candidates)
     chosen: list[int] = []
     while candidates and len(chosen) < n:
@@ -185,6 +191,8 @@ def mmr_select(
         best = max(candidates, key=mmr)
         chosen.append(best)
         candidates.remove(best)
+        if repeat is not None:
+            candidates = [i for i in candidates if similarity[i, best] < repeat]
     return chosen
 
 

@@ -1,0 +1,115 @@
+"""DigestService.briefing(): parse and bound the articles, find the points, translate them in one call
+through the digest's own translate path (so its options, cache and glossary apply), check each line."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from service.briefing import (
+    Briefing,
+    BriefingArticle,
+    BriefingPoint,
+    article_label,
+    check_count,
+    too_long,
+)
+from service.briefing_points import PointPlan, considered_counts, find_points
+from service.checks import check
+from service.config import EXTRACTIVE, MAX_BULLETS
+from service.errors import InputError
+from service.text import Article
+from service.translate import translate_sentences
+
+if TYPE_CHECKING:
+    from service.digest_service import DigestService
+
+
+def parse_articles(service: DigestService, texts: list[str]) -> list[Article]:
+    """Each article under the article limit, all of them under the briefing limit; InputError naming
+    the article ("Article 2: …") otherwise."""
+    limit = service.settings.max_briefing_chars
+    check_count(texts, limit)
+    articles = []
+    for number, text in enumerate(texts, 1):
+        try:
+            articles.append(service.parse(text or ""))
+        except InputError as exc:
+            raise InputError(f"Article {number}: {exc}") from None
+    total = sum(len(a.text) for a in articles)
+    if total > limit:
+        raise InputError(too_long(total, limit))
+    return articles
+
+
+def _note(plan: PointPlan, articles: int) -> str | None:
+    """ "only in article 2" for a point only one of several articles reports."""
+    alone = articles > 1 and len(plan.reported_by) == 1
+    return f"only in article {plan.reported_by[0] + 1}" if alone else None
+
+
+def _checks_summary(lines: list[list[dict[str, str]]]) -> dict[str, Any]:
+    kinds = Counter(flag["kind"] for flags in lines for flag in flags)
+    return {"lines_checked": len(lines), "lines_flagged": sum(bool(f) for f in lines),
+            "flags": sum(kinds.values()), "by_kind": dict(kinds)}
+
+
+def build_briefing(service: DigestService, texts: list[str], bullets: int | None = None) -> Briefing:
+    started = time.perf_counter()
+    articles = parse_articles(service, list(texts))
+    parsed = time.perf_counter()
+    count = max(1, min(int(bullets or service.settings.bullets), MAX_BULLETS))
+    sentences = [a.sentence_texts for a in articles]
+    plans = find_points(sentences, count)
+    chosen = time.perf_counter()
+
+    warnings: list[str] = []
+    considered = considered_counts([len(s) for s in sentences])
+    for number, (all_of, looked_at) in enumerate(zip(sentences, considered, strict=True), 1):
+        if looked_at < len(all_of):
+            warnings.append(f"Article {number}: only its first {looked_at} of {len(all_of)} sentences "
+                            "were considered for points.")
+    if len(articles) == 1:
+        warnings.append("Only one article: a briefing compares several articles on the same story.")
+    if len(plans) < count:
+        warnings.append(f"{len(plans)} point{'s' if len(plans) != 1 else ''} found ({count} asked for).")
+
+    translator = service.translator
+    english: list[str | None] = [None] * len(plans)
+    if translator is not None:
+        english = list(translate_sentences(translator, [p.el for p in plans], **service.translate_options()))
+    else:
+        warnings.append(service.translator_warning())
+    translated = time.perf_counter()
+
+    points = [
+        BriefingPoint(
+            el=plan.el, en=en, sources=[{"article": s.article, "sentence": s.sentence} for s in plan.sources],
+            reported_by=plan.reported_by, note=_note(plan, len(articles)), disagreements=plan.disagreements,
+        )
+        for plan, en in zip(plans, english, strict=True)
+    ]
+    checked = None
+    if getattr(service.settings, "checks", True) and translator is not None:
+        glossary = getattr(service, "glossary", None)
+        for point in points:
+            point.checks = [flag.to_dict() for flag in check(point.el, point.en or "", glossary)]
+        checked = _checks_summary([p.checks or [] for p in points])
+    done = time.perf_counter()
+
+    return Briefing(
+        points=points,
+        articles=[
+            BriefingArticle(article_label(text, article), article.sentence_texts, looked_at)
+            for text, article, looked_at in zip(texts, articles, considered, strict=True)
+        ],
+        models={"translator": translator.name if translator else None, "summarizer": EXTRACTIVE},
+        timings={
+            "parse": round(parsed - started, 4), "points": round(chosen - parsed, 4),
+            "translate": round(translated - chosen, 4), "check": round(done - translated, 4),
+            "total": round(done - started, 4),
+        },
+        warnings=warnings,
+        checks=checked,
+    )
