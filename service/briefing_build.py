@@ -17,10 +17,10 @@ from service.briefing import (
 )
 from service.briefing_points import PointPlan, considered_counts, find_points
 from service.checks import check
-from service.config import EXTRACTIVE, MAX_BULLETS
+from service.config import EXTRACTIVE, check_bullets
 from service.errors import InputError
 from service.text import Article
-from service.translate import translate_sentences
+from service.translate import Progress, translate_sentences
 
 if TYPE_CHECKING:
     from service.digest_service import DigestService
@@ -55,11 +55,13 @@ def _checks_summary(lines: list[list[dict[str, str]]]) -> dict[str, Any]:
             "flags": sum(kinds.values()), "by_kind": dict(kinds)}
 
 
-def build_briefing(service: DigestService, texts: list[str], bullets: int | None = None) -> Briefing:
+def build_briefing(
+    service: DigestService, texts: list[str], bullets: int | None = None, progress: Progress | None = None
+) -> Briefing:
     started = time.perf_counter()
+    count = check_bullets(service.settings.bullets if bullets is None else bullets)
     articles = parse_articles(service, list(texts))
     parsed = time.perf_counter()
-    count = max(1, min(int(bullets or service.settings.bullets), MAX_BULLETS))
     sentences = [a.sentence_texts for a in articles]
     plans = find_points(sentences, count)
     chosen = time.perf_counter()
@@ -78,7 +80,9 @@ def build_briefing(service: DigestService, texts: list[str], bullets: int | None
     translator = service.translator
     english: list[str | None] = [None] * len(plans)
     if translator is not None:
-        english = list(translate_sentences(translator, [p.el for p in plans], **service.translate_options()))
+        english = list(translate_sentences(
+            translator, [p.el for p in plans], **service.translate_options(), progress=progress
+        ))
     else:
         warnings.append(service.translator_warning())
     translated = time.perf_counter()

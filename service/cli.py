@@ -1,4 +1,4 @@
-"""Command line: `python -m service sentences|digest|translate FILE`.
+"""Command line: `python -m service sentences|digest|translate FILE`, `python -m service briefing FILE…`.
 
 Errors print one line to stderr and exit non-zero: 2 for unusable input or a bad setting, 3 for a
 missing model.
@@ -62,6 +62,16 @@ def cmd_digest(args: argparse.Namespace) -> None:
         print(f"warning: {warning}", file=sys.stderr)
 
 
+def cmd_briefing(args: argparse.Namespace) -> None:
+    from service.digest_service import DigestService
+
+    texts = [read_input(source) for source in args.files]
+    briefing = DigestService(settings_from_args(args)).briefing(texts, bullets=args.bullets)
+    print(briefing.to_json() if args.format == "json" else briefing.to_markdown(), end="\n")
+    for warning in briefing.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def cmd_translate(args: argparse.Namespace) -> None:
     from service.digest_service import DigestService
 
@@ -96,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="key points: abstractive when a summariser is configured (auto), or force one")
     add_model_flags(p)
     p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("briefing", help="one bilingual briefing of several articles on one story")
+    p.add_argument("files", nargs="+", metavar="FILE", help="text or HTML files, one article each "
+                   "(up to 10); '-' reads one from stdin")
+    p.add_argument("--bullets", "-n", type=int, default=None, help="number of points (default 5)")
+    p.add_argument("--format", choices=["json", "md"], default="md")
+    add_model_flags(p, summarizer=False)
+    p.set_defaults(func=cmd_briefing)
 
     p = sub.add_parser("translate", help="translate the whole article, paragraphs kept")
     p.add_argument("file", help="text or HTML file; '-' reads stdin")

@@ -349,10 +349,13 @@ class DigestService:
                 english[i] = en
         return english
 
-    def briefing(self, articles: list[str], *, bullets: int | None = None) -> Briefing:
+    def briefing(
+        self, articles: list[str], *, bullets: int | None = None, progress: Progress | None = None
+    ) -> Briefing:
         """One bilingual briefing of several Greek articles on one story (service.briefing_build):
-        points citing every article that reports them. Raises InputError for unusable input."""
-        return build_briefing(self, articles, bullets)
+        points citing every article that reports them. Raises InputError for unusable input.
+        `progress` is told the points translated so far."""
+        return build_briefing(self, articles, bullets, progress)
 
     def translate(self, text: str, *, progress: Progress | None = None) -> Translation:
         """Whole article Greek→English, naming the model and timed without model loading.

@@ -82,9 +82,9 @@ def assert_alive(api: Client) -> None:
 
 
 # -- the public contract ----------------------------------------------------------------------
-def test_only_the_three_endpoints_are_public(api: Client) -> None:
+def test_only_the_four_endpoints_are_public(api: Client) -> None:
     info = api.view_api(print_info=False, return_format="dict")
-    assert set(info["named_endpoints"]) == {"/summarize", "/translate", "/status"}
+    assert set(info["named_endpoints"]) == {"/summarize", "/translate", "/status", "/briefing"}
     assert info["unnamed_endpoints"] == {}
 
 

@@ -21,6 +21,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from service import (
+    MAX_BRIEFING_ARTICLES,
     MAX_BULLETS,
     METHODS,
     DigestService,
@@ -36,6 +37,7 @@ from ui.limits import BodySizeLimit
 from ui.model_jobs import ModelJobs
 from ui.plain_routes import plain_routes
 from ui.render import placeholder_html
+from ui.render_briefing import BRIEFING_CSS
 from ui.style import API_PAGE_SHIM, CSS, theme
 
 log = logging.getLogger("ui")
@@ -43,6 +45,8 @@ log = logging.getLogger("ui")
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 RENDER_JOBS = 4  # the page's private follow-ups running at once
 PLACEHOLDER = "Paste a Greek news article (text or HTML), or pick an example, then press Summarise."
+BRIEFING_PLACEHOLDER = ("Paste two or more articles on the same story, a line of --- between them, or pick "
+                        "the sample story, then press Make the briefing.")
 
 
 def load_examples() -> list[tuple[str, str]]:
@@ -54,6 +58,18 @@ def load_examples() -> list[tuple[str, str]]:
         label = first if len(first) <= 70 else first[:70].rsplit(" ", 1)[0] + " …"
         examples.append((label, text))
     return examples
+
+
+def result_outputs(kind: str, endpoint: str) -> tuple[gr.File, gr.File, gr.Code, gr.JSON]:
+    """Below a result: its Markdown and JSON downloads (hidden until there is one) and both texts
+    as the API returns them."""
+    with gr.Row():
+        md_file = gr.File(label="Download Markdown", elem_id=f"{kind}-md", visible=False)
+        json_file = gr.File(label="Download JSON", elem_id=f"{kind}-json", visible=False)
+    with gr.Accordion(f"Markdown and JSON, as the /{endpoint} API returns them", open=False):
+        markdown = gr.Code(label="Markdown", language="markdown", interactive=False)
+        data = gr.JSON(label="JSON")
+    return md_file, json_file, markdown, data
 
 
 def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks:
@@ -106,12 +122,7 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
                             example_labels=[label for label, _ in examples], label="Sample articles",
                         )
                 digest_view = gr.HTML(placeholder_html(PLACEHOLDER), elem_id="digest", padding=True)
-                with gr.Row():  # hidden until there is a digest to download
-                    md_file = gr.File(label="Download Markdown", elem_id="digest-md", visible=False)
-                    json_file = gr.File(label="Download JSON", elem_id="digest-json", visible=False)
-                with gr.Accordion("Markdown and JSON, as the /summarize API returns them", open=False):
-                    markdown = gr.Code(label="Markdown", language="markdown", interactive=False)
-                    data = gr.JSON(label="JSON")
+                md_file, json_file, markdown, data = result_outputs("digest", "summarize")
 
             with gr.Tab("Translate", id="translate"):
                 with gr.Row():  # the two boxes stack on a phone (min_width)
@@ -134,6 +145,33 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
                 with gr.Accordion("Model and timings, as the /translate API returns them", open=False):
                     translate_info = gr.JSON(label="model and timings")
 
+            with gr.Tab("Briefing", id="briefing"):
+                with gr.Row():
+                    briefing_in = raw(gr.Textbox(
+                        label="Greek articles on one story", lines=14, max_lines=30, scale=3, min_width=300,
+                        elem_id="briefing-in", placeholder="Πρώτο άρθρο…\n---\nΔεύτερο άρθρο…",
+                        info=f"Up to {MAX_BRIEFING_ARTICLES} articles, a line of --- between them; "
+                        f"each up to {service.settings.max_chars:,} characters, "
+                        f"{service.settings.max_briefing_chars:,} in all.",
+                    ), api.briefing, "articles", f"{SAMPLE_ARTICLE}\n---\n{SAMPLE_ARTICLE}")
+                    with gr.Column(scale=1, min_width=220):
+                        briefing_points = raw(gr.Slider(
+                            1, MAX_BULLETS, value=default_bullets, step=1, precision=0, label="Points",
+                            elem_id="briefing-points",
+                        ), api.briefing, "bullets", 3)
+                        brief = gr.Button("Make the briefing", variant="primary", elem_id="briefing-btn")
+                        gr.Examples(
+                            [["\n---\n".join(text for _, text in examples), default_bullets]],
+                            [briefing_in, briefing_points], example_labels=["The two sample articles"],
+                            label="Sample story",
+                        )
+                briefing_view = gr.HTML(
+                    placeholder_html(BRIEFING_PLACEHOLDER), elem_id="briefing", padding=True
+                )
+                briefing_md, briefing_json, briefing_markdown, briefing_data = result_outputs(
+                    "briefing", "briefing"
+                )
+
             with gr.Tab("Status", id="status"):
                 status_view = gr.HTML(elem_id="status-view", padding=True)
                 refresh = gr.Button("Refresh", size="sm")
@@ -155,6 +193,10 @@ def build_app(service: DigestService, ui: UiSettings | None = None) -> gr.Blocks
             api.translate, [greek], [english, translate_info], api_name="translate",
             show_progress_on=[english], **model_jobs,
         ), api.show_translation, [english, translate_note, txt_file])
+        afterwards(brief.click(
+            api.briefing, [briefing_in, briefing_points], [briefing_markdown, briefing_data],
+            api_name="briefing", show_progress_on=[briefing_view], **model_jobs,
+        ), api.show_briefing, [briefing_view, briefing_md, briefing_json, briefing_markdown, briefing_data])
         afterwards(refresh.click(api.status, None, [status_json], api_name="status", concurrency_limit=None),
                    api.show_status, [status_view, badge])
         demo.load(api.show_status, None, [status_view, badge], **plumbing)
@@ -191,7 +233,7 @@ def launch(
         show_error=False,  # gr.Error messages still show; other exceptions stay in the log
         footer_links=["api"],
         theme=theme(),
-        css=CSS,
+        css=CSS + BRIEFING_CSS,
         head=API_PAGE_SHIM,
         **kwargs,
     )

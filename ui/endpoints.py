@@ -3,10 +3,11 @@
 /summarize (article, bullets) → (Markdown, JSON dict)
 /translate (text) → (English, {model, timings})
 /status () → dict
+/briefing (articles with a `---` line between them, bullets) → (Markdown, JSON dict)
 
 Errors reach people as gr.Error with one clear line: the service's own message for bad input or a
 missing model, a short generic one (traceback in the server log) for anything unexpected. The
-page's private follow-ups (show_digest, show_translation) take no data from the client: they
+page's private follow-ups (show_digest, show_translation, show_briefing) take no data from the client: they
 render what the public call made for the same session (ui.sessions), once.
 """
 
@@ -19,12 +20,13 @@ from typing import Any
 
 import gradio as gr
 
-from service import Digest, DigestService, InputError, Translation, UnavailableError
+from service import Briefing, Digest, DigestService, InputError, Translation, UnavailableError, split_articles
 from service.config import check_bullets
 from service.translate import Progress
 from ui.config import UiSettings
 from ui.downloads import Downloads
 from ui.render import digest_html, error_html, status_badge, status_html, translation_note
+from ui.render_briefing import briefing_html
 from ui.sessions import Failure, SessionResults
 
 log = logging.getLogger("ui")
@@ -141,6 +143,33 @@ class Endpoints:
             kept["result"] = translation
         return translation.text, {"model": translation.model, "timings": translation.timings}
 
+    def briefing(
+        self,
+        articles: str,
+        bullets: float = 5,
+        request: gr.Request = None,  # type: ignore[assignment] - Gradio fills it in
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio injects progress this way
+    ) -> tuple[str, dict[str, Any]]:
+        """One bilingual briefing of several Greek articles on the same story.
+
+        Args:
+            articles: Up to 10 Greek articles (plain text or HTML) in one string, a line of --- between them.
+            bullets: How many points, 1 to 10.
+
+        Returns:
+            The briefing as Markdown, and as JSON: points [{el, en, sources [{article, sentence}],
+            reported_by, note, disagreements, checks}] (indices from 0), the articles (label,
+            sentences), models, timings and warnings.
+        """
+        with self._kept(request, "briefing", "making the briefing") as kept:
+            texts, count = split_articles(_article(articles)), check_bullets(bullets)
+            progress(0.02, desc="Grouping what the articles report…")
+            briefing = self.service.briefing(
+                texts, bullets=count, progress=_sentences_progress(progress, "Translating the points")
+            )
+            kept["result"] = briefing
+        return briefing.to_markdown(), briefing.to_dict()
+
     def status(self) -> dict[str, Any]:
         """Which translator and summariser are configured and loaded (with the fix when missing),
         the backend and the limits."""
@@ -154,20 +183,26 @@ class Endpoints:
             return data
 
     # -- UI plumbing (private: not on the API page, and fed only by the server) ----------------
-    def show_digest(self, request: gr.Request = None) -> tuple[Any, ...]:  # type: ignore[assignment]
-        """The digest this session's /summarize made, as HTML and two download files; or, after a
-        failure, the reason in its place (the previous digest, files, Markdown and JSON cleared)."""
-        outcome = self.results.pop(_session(request), "digest")
-        if not isinstance(outcome, Digest):
+    def _show(self, request: gr.Request | None, kind: str, made: type, render: Any) -> tuple[Any, ...]:
+        """The `kind` result this session's public call made, as HTML and greek-KIND.md/.json downloads;
+        or, after a failure, the reason in its place (the previous files, Markdown and JSON cleared)."""
+        outcome = self.results.pop(_session(request), kind)
+        if not isinstance(outcome, made):
             hidden = gr.update(value=None, visible=False)
             why = outcome.message if isinstance(outcome, Failure) else NO_RESULT
             return error_html(why), hidden, hidden, "", None
-        with user_errors("showing the digest"):
+        with user_errors(f"showing the {kind}"):
             markdown, as_json = self.downloads.write(
-                {"greek-digest.md": outcome.to_markdown(), "greek-digest.json": outcome.to_json()}
+                {f"greek-{kind}.md": outcome.to_markdown(), f"greek-{kind}.json": outcome.to_json()}
             )
-            return (digest_html(outcome), gr.update(value=markdown, visible=True),
+            return (render(outcome), gr.update(value=markdown, visible=True),
                     gr.update(value=as_json, visible=True), gr.update(), gr.update())
+
+    def show_digest(self, request: gr.Request = None) -> tuple[Any, ...]:  # type: ignore[assignment]
+        return self._show(request, "digest", Digest, digest_html)
+
+    def show_briefing(self, request: gr.Request = None) -> tuple[Any, ...]:  # type: ignore[assignment]
+        return self._show(request, "briefing", Briefing, briefing_html)
 
     def show_translation(self, request: gr.Request = None) -> tuple[Any, str, Any]:  # type: ignore[assignment]
         """The English box, a line naming the model, and the .txt download; or the reason it failed."""

@@ -1,6 +1,7 @@
 """The plain JSON API beside Gradio's: one request, one JSON answer, Greek as readable UTF-8.
 
 POST /api/v1/digest     {text, bullets?, method?, full_translation?} → the digest JSON (as /summarize)
+POST /api/v1/briefing   {articles: [text, …], bullets?} → the briefing JSON (as /briefing)
 POST /api/v1/translate  {text} → {translation, model, timings}
 GET  /api/v1/status     → models, limits and server settings (as /status)
 GET  /api/v1/docs       → OpenAPI docs (Swagger UI; its script comes from a CDN)
@@ -27,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
-from service import Digest, InputError, UnavailableError
+from service import MAX_BRIEFING_ARTICLES, Briefing, Digest, InputError, UnavailableError
 from ui.access import Access, Verdict
 from ui.config import UiSettings
 from ui.model_jobs import ModelJobs, ServerBusyError
@@ -84,6 +85,16 @@ class DigestRequest(BaseModel):
         "auto", description="auto: abstractive when DIGEST_SUMMARIZER is set, else extractive."
     )
     full_translation: bool = Field(False, description="Also translate the whole article.")
+
+
+class BriefingRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    articles: list[str] = Field(
+        description=f"One to {MAX_BRIEFING_ARTICLES} Greek articles on the same story, plain text or HTML.",
+        examples=[[SAMPLE, "Η Βουλή ψήφισε χθες το νομοσχέδιο για την παιδεία με ευρεία πλειοψηφία."]],
+    )
+    bullets: int | None = Field(None, description="How many points; default: DIGEST_BULLETS.", examples=[3])
 
 
 class TranslateRequest(BaseModel):
@@ -178,6 +189,14 @@ def build_api(service: Any, ui: UiSettings, jobs: ModelJobs, access: Access) -> 
             service.digest, body.text, bullets=body.bullets, method=body.method,
             full_translation=body.full_translation,
         )
+        return Utf8JSON(result.to_dict())
+
+    @app.post("/briefing", dependencies=guards, responses={200: {"model": Briefing}, **ERRORS})
+    async def briefing(body: BriefingRequest) -> Utf8JSON:
+        """Several Greek articles on one story → one bilingual briefing: points [{el, en, sources
+        [{article, sentence}], reported_by, note ("only in article 2"), disagreements, checks}], the
+        articles (label, sentences), timings and warnings; exactly the JSON of the page's /briefing."""
+        result = await run(service.briefing, body.articles, bullets=body.bullets)
         return Utf8JSON(result.to_dict())
 
     @app.post("/translate", dependencies=guards, response_model=TranslateAnswer, responses=ERRORS)

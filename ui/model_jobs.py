@@ -21,7 +21,7 @@ import anyio.to_thread
 
 T = TypeVar("T")
 # The DigestService calls that run models.
-GUARDED_METHODS = ("digest", "digest_articles", "translate", "translate_articles")
+GUARDED_METHODS = ("digest", "digest_articles", "translate", "translate_articles", "briefing")
 
 
 class ServerBusyError(RuntimeError):
