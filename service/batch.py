@@ -1,6 +1,7 @@
 """Batch job: many Greek articles → one JSONL file of translations or digests, resumable.
 
     greek-digest-batch INPUT --output OUT.jsonl [--mode translate|digest] [options]
+    greek-digest-batch INPUT --output OUT.jsonl --mode briefing --group-field story [options]
 
 INPUT is a directory of .txt/.md/.html files, a .jsonl file, a .csv file (header row), or '-'
 (JSONL on stdin). OUT gets one line per input record, in input order:
@@ -15,6 +16,9 @@ in OUT are skipped, a half-written last line is cut off first. Rules chosen here
 - blank JSONL lines are not records and are skipped;
 - exit 0 when every record has a result, 1 when any has an error (this run or earlier), 2 for
   usage errors, 3 when translate mode has no translator, 130 when interrupted.
+
+Briefing mode writes one line per story (records with the same --group-field value, consecutive) and
+one error line per bad record instead: see service.batch_briefing for the record shapes.
 
 Throughput: documents are processed in groups (``--group-size``); all sentences of a group go to
 the model in ONE generate() call, length-sorted across documents, so batches stay full. Digest
@@ -46,17 +50,18 @@ from service import (
     add_model_flags,
     settings_from_args,
 )
-from service.batch_engines import ENGINES, Engine, start_engine
+from service.batch_briefing import BriefingJob
+from service.batch_engines import ENGINES, Engine, LocalEngine, start_engine
 from service.batch_input import InputSource, Record, open_input, unique_ids
 from service.batch_log import ResultLog, encode_line, write_atomic
 from service.cache import TranslationCache
 from service.config import AUTO, check_bullets, dask_scheduler
 from service.digest_checks import lines_flagged
-from service.errors import UsageError, run_command
+from service.errors import UsageError, failure_line, run_command
 from service.text import Article
 from service.translate import Progress
 
-MODES = ("translate", "digest")
+MODES = ("translate", "digest", "briefing")
 SHOWN_FAILURES = 5  # failed ids named in the summary
 # The bar moves by fractions of a document while a group is translated: show whole ones.
 BAR_FORMAT = "{l_bar}{bar}| {n:.0f}/{total_fmt} [{elapsed}<{remaining}{postfix}]"
@@ -93,7 +98,7 @@ class BatchJob:
                 except InputError as exc:
                     outcome.error = str(exc)
                 except Exception as exc:  # a bug must fail this record only, never the job
-                    outcome.error = _failure("reading the article", exc)
+                    outcome.error = failure_line("reading the article", exc)
         return outcomes, parsed
 
     def run_group(self, records: list[Record], progress: Progress | None = None) -> list[Outcome]:
@@ -115,7 +120,8 @@ class BatchJob:
                 for item in parsed:
                     self._isolating(work, [item])
             else:
-                parsed[0][0].error = _failure("translation" if self.mode == "translate" else "digest", exc)
+                what = "translation" if self.mode == "translate" else "digest"
+                parsed[0][0].error = failure_line(what, exc)
 
     def _translate(self, parsed: list[tuple[Outcome, Article]], progress: Progress | None = None) -> None:
         # A missing translator is checked at start-up: translate mode exits 3 without one.
@@ -136,11 +142,6 @@ class BatchJob:
             outcome.sentences = len(article.sentences) if digest.translation is not None else translated
 
 
-def _failure(what: str, exc: BaseException) -> str:
-    """One line for a record's unexpected failure."""
-    return f"{what} failed: {type(exc).__name__}: {exc}".splitlines()[0]
-
-
 def to_record(outcome: Outcome, mode: str) -> dict[str, Any]:
     """OUT's record for `outcome`; a result that cannot be written as JSON makes it an error record
     (and `outcome` an error), so one bad result never stops the job or its group."""
@@ -151,7 +152,7 @@ def to_record(outcome: Outcome, mode: str) -> dict[str, Any]:
             encode_line({**record, "result": result})  # fails here, not in the middle of the group's write
             return {**record, "result": result}
         except Exception as exc:
-            outcome.result, outcome.error = None, _failure("writing the result", exc)
+            outcome.result, outcome.error = None, failure_line("writing the result", exc)
     record["error"] = outcome.error or "no result"
     return record
 
@@ -175,7 +176,7 @@ def write_out_dir(out_dir: Path, outcomes: list[Outcome]) -> None:
             except OSError as exc:
                 outcome.error = f"cannot write {written[0]} in {out_dir}: {exc.strerror or exc}"
             except Exception as exc:  # e.g. a result that cannot be encoded
-                outcome.error = _failure(f"writing {written[0]}", exc)
+                outcome.error = failure_line(f"writing {written[0]}", exc)
 
 
 # -- the job ------------------------------------------------------------------------------------
@@ -237,6 +238,10 @@ def run(args: argparse.Namespace) -> int:
             check_bullets(args.bullets)
         except InputError as exc:
             raise UsageError(f"--{exc}") from None
+    briefing = args.mode == "briefing"
+    if briefing != bool(args.group_field):
+        raise UsageError("--mode briefing and --group-field FIELD go together "
+                         "(the records of one story share FIELD)")
     try:
         settings = settings_from_args(
             args, num_beams=args.num_beams, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
@@ -246,7 +251,14 @@ def run(args: argparse.Namespace) -> int:
             TranslationCache(0, args.cache).close()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    source = open_input(args.input, args.field, args.id_field, settings.max_chars)
+    source = open_input(
+        args.input, args.field, args.id_field, settings.max_chars, group_field=args.group_field
+    )
+    if briefing and (source.is_directory or args.out_dir):
+        raise UsageError("--mode briefing reads a JSONL or CSV INPUT (records with a group field) and "
+                         "writes OUT only (no --out-dir)")
+    if briefing and args.engine != "local":
+        raise UsageError("--mode briefing runs in this process (--engine local): a story is one job")
     out_dir: Path | None = args.out_dir
     if out_dir is not None and not source.is_directory:
         raise UsageError("--out-dir needs a directory INPUT (it writes one file per input file)")
@@ -287,6 +299,11 @@ def _run_job(args: argparse.Namespace, source: InputSource, out_dir: Path | None
                 moved = documents
 
             pending = _pending(unique_ids(source.records), log, counts, bar)
+            if isinstance(engine, LocalEngine) and args.mode == "briefing":  # one line per story
+                BriefingJob(engine.job.service, args.group_field, args.bullets).run(
+                    source.records, log, counts, bar
+                )
+                pending = iter(())
             for finished in engine.results(_groups(pending, args.group_size), group_progress):
                 # Each id once, whatever an engine hands back (a group run twice must not write twice).
                 outcomes = [o for o in finished if o.record.id not in log.done]
@@ -325,8 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "or '-' for JSONL on stdin")
     parser.add_argument("--output", "-o", type=Path, required=True, help="JSONL results (appended to)")
     parser.add_argument("--mode", choices=MODES, default="translate",
-                        help="translate: whole article Greek→English; digest: bilingual bullets")
-    parser.add_argument("--bullets", "-n", type=int, help="bullets per digest, 1-10 (default 5)")
+                        help="translate: whole article Greek→English; digest: bilingual bullets; "
+                        "briefing: one bilingual briefing per story (needs --group-field)")
+    parser.add_argument("--bullets", "-n", type=int, help="bullets per digest or points per briefing, "
+                        "1-10 (default 5)")
     parser.add_argument("--method", choices=METHODS, default=AUTO,
                         help="digest mode: key points abstractive when a summariser is configured "
                         "(auto), or force one")
@@ -335,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--field", default="text", help="JSONL/CSV field holding the article (default text)")
     parser.add_argument("--id-field", default="id", help="JSONL/CSV field holding the id (default id; "
                         "else line-N)")
+    parser.add_argument("--group-field", help="briefing mode: JSONL/CSV field naming each record's story; "
+                        "records of one story must be consecutive")
     parser.add_argument("--out-dir", type=Path, help="directory INPUT only: also write <name>.en.txt "
                         "(translate) or <name>.digest.md (digest) per file")
     parser.add_argument("--retry-errors", action="store_true",

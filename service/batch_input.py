@@ -32,6 +32,7 @@ class Record:
     text: str | None = None
     error: str | None = None
     stem: str = ""  # base name for --out-dir files (directory input only)
+    group: str | None = None  # the --group-field value (briefing mode: records of one story)
 
 
 def _id_value(value: Any) -> str | None:
@@ -69,9 +70,11 @@ def read_directory(directory: Path, max_chars: int) -> Iterator[Record]:
         yield record
 
 
-def read_jsonl_file(path: Path, text_field: str, id_field: str, max_chars: int) -> Iterator[Record]:
+def read_jsonl_file(
+    path: Path, text_field: str, id_field: str, max_chars: int, *, group_field: str | None = None
+) -> Iterator[Record]:
     with path.open("rb") as handle:
-        yield from read_jsonl(handle, path.name, text_field, id_field, max_chars)
+        yield from read_jsonl(handle, path.name, text_field, id_field, max_chars, group_field=group_field)
 
 
 def capped_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[bytes, bool]]:
@@ -98,7 +101,8 @@ def _id_in_prefix(prefix: bytes, id_field: str) -> str | None:
 
 
 def read_jsonl(
-    stream: IO[bytes], name: str, text_field: str, id_field: str, max_chars: int
+    stream: IO[bytes], name: str, text_field: str, id_field: str, max_chars: int,
+    *, group_field: str | None = None,
 ) -> Iterator[Record]:
     """One record per non-blank line; a line that cannot be used becomes an error record."""
     limit = input_byte_limit(max_chars)
@@ -119,6 +123,7 @@ def read_jsonl(
             if not isinstance(data, dict):
                 raise InputError(f"line {number} is not a JSON object")
             record.id = _id_value(data.get(id_field)) or record.id
+            record.group = _id_value(data.get(group_field)) if group_field else None
             value = data.get(text_field)
             if value is None:
                 raise InputError(f"line {number} has no {text_field!r} field")
@@ -141,7 +146,9 @@ def csv_header(path: Path, text_field: str, id_field: str, max_chars: int) -> li
     raise UsageError(f"{path} is empty: a CSV input needs a header row")
 
 
-def read_csv(path: Path, text_field: str, id_field: str, max_chars: int) -> Iterator[Record]:
+def read_csv(
+    path: Path, text_field: str, id_field: str, max_chars: int, *, group_field: str | None = None
+) -> Iterator[Record]:
     """One record per data row (csv module: quoted fields may span lines; see csv_rows for the
     rows an unclosed quote swallows)."""
     rows = csv_rows(path, id_field, max_chars)
@@ -155,6 +162,8 @@ def read_csv(path: Path, text_field: str, id_field: str, max_chars: int) -> Iter
         values = dict(zip(header, row or [], strict=False))
         if _is_utf8(values.get(id_field)):
             record.id = _id_value(values.get(id_field)) or record.id
+        if group_field and _is_utf8(values.get(group_field)):
+            record.group = _id_value(values.get(group_field))
         if row is None or error:
             record.error = error or f"line {number} is not valid CSV"
         else:
@@ -184,11 +193,16 @@ class InputSource:
     is_directory: bool = False
 
 
-def open_input(spec: str, text_field: str, id_field: str, max_chars: int) -> InputSource:
+def open_input(
+    spec: str, text_field: str, id_field: str, max_chars: int, *, group_field: str | None = None
+) -> InputSource:
     """INPUT by kind; UsageError (exit 2) when it is missing or of no known kind. Readers hold at
-    most about input_byte_limit(max_chars) bytes of one record: a longer one is that record's error."""
+    most about input_byte_limit(max_chars) bytes of one record: a longer one is that record's error.
+    With `group_field`, each JSONL/CSV record also carries that field's value (Record.group)."""
+    grouped = {"group_field": group_field}
     if spec == "-":
-        return InputSource(read_jsonl(sys.stdin.buffer, "stdin", text_field, id_field, max_chars), None)
+        stdin = read_jsonl(sys.stdin.buffer, "stdin", text_field, id_field, max_chars, **grouped)
+        return InputSource(stdin, None)
     path = Path(spec)
     if path.is_dir():
         return InputSource(read_directory(path, max_chars), len(text_files(path)), is_directory=True)
@@ -200,12 +214,12 @@ def open_input(spec: str, text_field: str, id_field: str, max_chars: int) -> Inp
             with path.open("rb") as handle:
                 limit = input_byte_limit(max_chars)
                 total = sum(1 for line, whole in capped_lines(handle, limit) if not whole or line.strip())
-            return InputSource(read_jsonl_file(path, text_field, id_field, max_chars), total)
+            return InputSource(read_jsonl_file(path, text_field, id_field, max_chars, **grouped), total)
         if suffix == ".csv":
             csv_header(path, text_field, id_field, max_chars)
             total = sum(1 for _, row, error in csv_rows(path, id_field, max_chars)
                         if row is None or error or any(c.strip() for c in row))
-            return InputSource(read_csv(path, text_field, id_field, max_chars), max(0, total - 1))
+            return InputSource(read_csv(path, text_field, id_field, max_chars, **grouped), max(0, total - 1))
     except OSError as exc:
         raise UsageError(f"cannot read {spec}: {exc.strerror or exc}") from None
     raise UsageError(f"{spec}: INPUT must be a directory, a .jsonl or .csv file, or '-' (JSONL on stdin)")

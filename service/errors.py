@@ -38,6 +38,11 @@ def error_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
+def failure_line(what: str, exc: BaseException) -> str:
+    """One line for an unexpected failure of one batch record (or story): "digest failed: …"."""
+    return f"{what} failed: {type(exc).__name__}: {exc}".splitlines()[0]
+
+
 def run_command(work: Callable[[], int | None], *, interrupted: str | None = None) -> int:
     """Run a command's work and turn the errors people can act on into one stderr line and an exit
     status: 2 for unusable input, a bad setting or a file problem, 3 for a missing model, 130 for
