@@ -15,7 +15,7 @@ from service.briefing import (
     check_count,
     too_long,
 )
-from service.briefing_points import PointPlan, considered_counts, find_points
+from service.briefing_points import PointPlan, considered, find_points
 from service.checks import check
 from service.config import EXTRACTIVE, check_bullets
 from service.errors import InputError
@@ -63,15 +63,15 @@ def build_briefing(
     articles = parse_articles(service, list(texts))
     parsed = time.perf_counter()
     sentences = [a.sentence_texts for a in articles]
-    plans = find_points(sentences, count)
+    looked_at = considered(sentences)
+    plans = find_points(sentences, count, looked_at)
     chosen = time.perf_counter()
 
     warnings: list[str] = []
-    considered = considered_counts([len(s) for s in sentences])
-    for number, (all_of, looked_at) in enumerate(zip(sentences, considered, strict=True), 1):
-        if looked_at < len(all_of):
-            warnings.append(f"Article {number}: only its first {looked_at} of {len(all_of)} sentences "
-                            "were considered for points.")
+    for number, (all_of, indices) in enumerate(zip(sentences, looked_at, strict=True), 1):
+        if len(indices) < len(all_of):
+            warnings.append(f"Article {number}: only {len(indices)} of its {len(all_of)} sentences were "
+                            "considered for points (the earliest full ones).")
     if len(articles) == 1:
         warnings.append("Only one article: a briefing compares several articles on the same story.")
     if len(plans) < count:
@@ -105,8 +105,8 @@ def build_briefing(
     return Briefing(
         points=points,
         articles=[
-            BriefingArticle(article_label(text, article), article.sentence_texts, looked_at)
-            for text, article, looked_at in zip(texts, articles, considered, strict=True)
+            BriefingArticle(article_label(text, article), article.sentence_texts, len(indices))
+            for text, article, indices in zip(texts, articles, looked_at, strict=True)
         ],
         models={"translator": translator.name if translator else None, "summarizer": EXTRACTIVE},
         timings={

@@ -18,13 +18,21 @@ import numpy as np
 
 from service.checks.dates import greek_dates
 from service.checks.numbers import GreekNumber, greek_numbers
-from service.extractive import content_tokens, mmr_select, sentence_scores, tfidf_similarity
+from service.extractive import (
+    MAX_SCORED_SENTENCES,
+    considered_sentences,
+    content_tokens,
+    mmr_select,
+    sentence_scores,
+    tfidf_similarity,
+)
 
 # Memory: the pooled similarity matrix is n² floats. At most this many sentences per article, and
-# in all (then split evenly among the articles), are considered: 400² floats is about 1.3 MB.
-# A news article rarely has more than 60 sentences; the earliest are kept (news puts facts first).
+# in all the digest's own bound (split evenly among the articles), are considered: 400² floats is
+# about 1.3 MB. A news article rarely has more than 60 sentences; which ones are kept is the
+# digest's rule (the earliest full sentences: news puts the facts first).
 MAX_SENTENCES_PER_ARTICLE = 120
-MAX_SENTENCES_TOTAL = 400
+MAX_SENTENCES_TOTAL = MAX_SCORED_SENTENCES
 SAME_FACT = 0.22  # cosine similarity of two sentences that report the same thing (tuned on the samples)
 MIN_WORDS = 4  # shorter sentences (headings, credits) are points only when nothing else is left
 DIVERSITY = 0.3  # MMR trade-off, as in the digest
@@ -47,10 +55,10 @@ class PointPlan:
     disagreements: list[dict] = field(default_factory=list)  # {"values": [{article, text}], "message"}
 
 
-def considered_counts(lengths: list[int]) -> list[int]:
-    """How many leading sentences of each article are considered (the memory bound)."""
-    cap = min(MAX_SENTENCES_PER_ARTICLE, max(1, MAX_SENTENCES_TOTAL // max(1, len(lengths))))
-    return [min(n, cap) for n in lengths]
+def considered(articles: list[list[str]]) -> list[list[int]]:
+    """The sentences of each article that are looked at (the memory bound), by index."""
+    cap = min(MAX_SENTENCES_PER_ARTICLE, max(1, MAX_SENTENCES_TOTAL // max(1, len(articles))))
+    return [considered_sentences(sentences, MIN_WORDS, cap) for sentences in articles]
 
 
 def _group(similarity: np.ndarray, article_of: np.ndarray) -> list[list[int]]:
@@ -123,16 +131,18 @@ def disagreements(refs: list[SourceRef], texts: list[str]) -> list[dict]:
     return found
 
 
-def find_points(articles: list[list[str]], count: int) -> list[PointPlan]:
-    """Up to `count` points from the articles' sentences, the most central and widely reported first."""
-    considered = considered_counts([len(sentences) for sentences in articles])
-    refs = [SourceRef(a, i) for a, n in enumerate(considered) for i in range(n)]
+def find_points(articles: list[list[str]], count: int, looked_at: list[list[int]]) -> list[PointPlan]:
+    """Up to `count` points from the articles' sentences, the most central and widely reported first;
+    `looked_at`: the sentences of each article to consider (considered())."""
+    refs = [SourceRef(a, i) for a, indices in enumerate(looked_at) for i in indices]
     if not refs:
         return []
     texts = [articles[r.article][r.sentence] for r in refs]
     similarity = tfidf_similarity([content_tokens(t) for t in texts])
     article_of = np.array([r.article for r in refs])
-    score = sentence_scores(similarity, np.array([r.sentence for r in refs], dtype=float))
+    # The lead bias by the position among the sentences looked at (all of them, in a real article).
+    positions = np.concatenate([np.arange(len(indices), dtype=float) for indices in looked_at if indices])
+    score = sentence_scores(similarity, positions)
     # Headings (no full stop) and very short lines are points only when nothing else is left.
     long_enough = np.array([len(t.split()) >= MIN_WORDS and bool(_SENTENCE_END.search(t)) for t in texts])
 

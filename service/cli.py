@@ -65,8 +65,14 @@ def cmd_digest(args: argparse.Namespace) -> None:
 def cmd_briefing(args: argparse.Namespace) -> None:
     from service.digest_service import DigestService
 
-    texts = [read_input(source) for source in args.files]
-    briefing = DigestService(settings_from_args(args)).briefing(texts, bullets=args.bullets)
+    settings = settings_from_args(args)
+    texts = []
+    for number, source in enumerate(args.files, 1):
+        try:
+            texts.append(read_input(source, settings.max_chars))
+        except InputError as exc:  # say which article, as the service does
+            raise InputError(f"Article {number}: {exc}") from None
+    briefing = DigestService(settings).briefing(texts, bullets=args.bullets)
     print(briefing.to_json() if args.format == "json" else briefing.to_markdown(), end="\n")
     for warning in briefing.warnings:
         print(f"warning: {warning}", file=sys.stderr)

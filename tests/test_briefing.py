@@ -9,7 +9,7 @@ import pytest
 
 from models.base import ModelInfo, Seq2SeqModel
 from service import Briefing, DigestService, InputError, Settings, split_articles
-from service.briefing_points import MAX_SENTENCES_TOTAL, considered_counts
+from service.briefing_points import MAX_SENTENCES_TOTAL, considered
 
 # Two reports of one earthquake: the quake and the power cut are in both (with different figures
 # for the power cut), the prime minister's visit only in the first, the fire brigade only in the second.
@@ -150,12 +150,13 @@ def test_setting_from_environment(isolated_env, monkeypatch) -> None:
 
 
 def test_sentences_considered_are_bounded(greek_only: DigestService) -> None:
-    assert sum(considered_counts([1000] * 10)) <= MAX_SENTENCES_TOTAL
-    assert considered_counts([5, 300]) == [5, 120]
+    many_words = "Μια πρόταση με αρκετές λέξεις εδώ."
+    assert sum(map(len, considered([[many_words] * 1000] * 10))) <= MAX_SENTENCES_TOTAL
+    assert [len(c) for c in considered([[many_words] * 5, [many_words] * 300])] == [5, 120]
     many = " ".join(f"Η επιτροπή εξέτασε το θέμα αριθμός {n} χθες." for n in range(200))
     briefing = greek_only.briefing([many, QUAKE_1], bullets=3)
     assert briefing.articles[0].considered == 120 and len(briefing.articles[0].sentences) == 200
-    assert any("Article 1: only its first 120 of 200 sentences" in w for w in briefing.warnings)
+    assert any("Article 1: only 120 of its 200 sentences were considered" in w for w in briefing.warnings)
 
 
 class TableTranslator(Seq2SeqModel):
