@@ -196,3 +196,15 @@ def test_one_translation_call_and_checks_on_every_point(isolated_env, monkeypatc
     assert briefing.checks["lines_checked"] == len(briefing.points)
     assert briefing.checks["lines_flagged"] >= 1
     assert "⚠ _The number «12.000»" in briefing.to_markdown()
+
+
+def test_page_view_escapes_article_text_and_shows_who_reports(greek_only: DigestService) -> None:
+    from ui.render_briefing import briefing_html
+
+    payload = '<img src=x onerror="alert(1)">'
+    briefing = greek_only.briefing([QUAKE_1.replace("Ρίχτερ", f"Ρίχτερ {payload}"), QUAKE_2], bullets=4)
+    html = briefing_html(briefing)
+    assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert html.count('class="gd-bullet gd-point"') == 4 and "Reported by articles 1, 2" in html
+    assert "Only in article 1" in html
+    assert "Sources disagree: 12.000 (article 1) / 10.000 (article 2)." in html
