@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from service.digest import lines_to_check
 from service.errors import InputError
 from service.text import Article, looks_like_html
 
@@ -66,6 +67,8 @@ class Briefing:
         """Points as Greek with the English beneath, who reports them, and their sentences quoted."""
         lines = ["# Ενημέρωση / Briefing", ""]
         lines += [f"{n}. {a.label}" for n, a in enumerate(self.articles, 1)] + [""]
+        if self.checks is not None:
+            lines += [lines_to_check(self.checks["lines_flagged"]), ""]
         for number, point in enumerate(self.points, 1):
             lines.append(f"{number}. **{point.el}**")
             english = f"   {point.en}" if point.en else "   _(no English translation)_"

@@ -1,11 +1,11 @@
 """DigestService.briefing(): parse and bound the articles, find the points, translate them in one call
-through the digest's own translate path (so its options, cache and glossary apply), check each line."""
+through the digest's own translate path (its options and glossary, written into the Greek), and check
+each English line as a digest's (service.digest_checks: flags, one name spelt two ways, a summary)."""
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.briefing import (
     Briefing,
@@ -16,8 +16,8 @@ from service.briefing import (
     too_long,
 )
 from service.briefing_points import PointPlan, considered, find_points
-from service.checks import check
 from service.config import EXTRACTIVE, check_bullets
+from service.digest_checks import check_lines, summary
 from service.errors import InputError
 from service.text import Article
 from service.translate import Progress, translate_sentences
@@ -47,12 +47,6 @@ def _note(plan: PointPlan, articles: int) -> str | None:
     """ "only in article 2" for a point only one of several articles reports."""
     alone = articles > 1 and len(plan.reported_by) == 1
     return f"only in article {plan.reported_by[0] + 1}" if alone else None
-
-
-def _checks_summary(lines: list[list[dict[str, str]]]) -> dict[str, Any]:
-    kinds = Counter(flag["kind"] for flags in lines for flag in flags)
-    return {"lines_checked": len(lines), "lines_flagged": sum(bool(f) for f in lines),
-            "flags": sum(kinds.values()), "by_kind": dict(kinds)}
 
 
 def build_briefing(
@@ -95,11 +89,11 @@ def build_briefing(
         for plan, en in zip(plans, english, strict=True)
     ]
     checked = None
-    if getattr(service.settings, "checks", True) and translator is not None:
-        glossary = getattr(service, "glossary", None)
-        for point in points:
-            point.checks = [flag.to_dict() for flag in check(point.el, point.en or "", glossary)]
-        checked = _checks_summary([p.checks or [] for p in points])
+    if service.settings.checks and translator is not None:  # DIGEST_CHECKS; nothing to check without English
+        lines = check_lines([(p.el, p.en or "") for p in points], service.glossary)
+        for point, flags in zip(points, lines, strict=True):
+            point.checks = [flag.to_dict() for flag in flags]
+        checked = summary(lines)
     done = time.perf_counter()
 
     return Briefing(
@@ -111,7 +105,7 @@ def build_briefing(
         models={"translator": translator.name if translator else None, "summarizer": EXTRACTIVE},
         timings={
             "parse": round(parsed - started, 4), "points": round(chosen - parsed, 4),
-            "translate": round(translated - chosen, 4), "check": round(done - translated, 4),
+            "translate": round(translated - chosen, 4), "checks": round(done - translated, 4),
             "total": round(done - started, 4),
         },
         warnings=warnings,

@@ -84,11 +84,17 @@ def annotate_digests(digests: list[Digest], glossary: Glossary | None) -> None:
         digest.checks = summary(mine)
 
 
+def check_lines(pairs: list[tuple[str, str]], glossary: Glossary | None) -> list[list[Flag]]:
+    """The flags of each (Greek, English) line, and of one name spelt two ways across them."""
+    lines = [check(greek, english, glossary) for greek, english in pairs]
+    _add_consistency(pairs, lines, glossary)
+    return lines
+
+
 def annotate_translations(translations: list[Translation], glossary: Glossary | None) -> None:
     """`checks` on each translated sentence and a summary per translation; consistency across all."""
     pairs = [pair for translation in translations for pair in translation.sentences]
-    lines = [check(greek, english, glossary) for greek, english in pairs]
-    _add_consistency(pairs, lines, glossary)
+    lines = check_lines(pairs, glossary)
     flags_of = iter(lines)
     for translation in translations:
         mine = [next(flags_of) for _ in translation.sentences]

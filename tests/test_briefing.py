@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 import pytest
 
-from models.base import ModelInfo, Seq2SeqModel
 from service import Briefing, DigestService, InputError, Settings, split_articles
 from service.briefing_points import MAX_SENTENCES_TOTAL, considered
+from tests.scripted_models import ScriptedModel, install
 
 # Two reports of one earthquake: the quake and the power cut are in both (with different figures
 # for the power cut), the prime minister's visit only in the first, the fire brigade only in the second.
@@ -159,43 +158,54 @@ def test_sentences_considered_are_bounded(greek_only: DigestService) -> None:
     assert any("Article 1: only 120 of its 200 sentences were considered" in w for w in briefing.warnings)
 
 
-class TableTranslator(Seq2SeqModel):
-    """A real Seq2SeqModel answering from a table; it records each generate() call."""
+class CountingModel(ScriptedModel):
+    """The scripted model, counting its generate() calls."""
 
-    def __init__(self, table: dict[str, str]) -> None:
-        super().__init__()
-        self.table = table
-        self.calls: list[list[str]] = []
-        self.info = ModelInfo("table", "/table", "scripted", "cpu", 512, 0.0)
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(t.split()) + 1 for t in texts]
+    def __init__(self, name: str, respond) -> None:
+        super().__init__(name, respond)
+        self.calls = 0
 
     def generate(self, texts, **options):  # type: ignore[override]
-        self.calls.append(list(texts))
+        self.calls += 1
         return super().generate(texts, **options)
 
-    def _generate_batch(self, texts: list[str], max_new_tokens, num_beams, **options) -> list[str]:
-        return [self.table.get(t, "Something else entirely.") for t in texts]
+
+def _english(greek: str) -> str:
+    """Right English for the quake, a changed figure for the power cut, nothing useful otherwise."""
+    if "Ρίχτερ" in greek:
+        return "A 5.8 Richter earthquake hit eastern Crete yesterday morning, without victims."
+    if "ρεύμα" in greek:
+        return "The authorities said 1,200 residents of the island were left without power for hours."
+    return "Something else entirely."
 
 
 def test_one_translation_call_and_checks_on_every_point(isolated_env, monkeypatch) -> None:
-    translator = TableTranslator({
-        "Σεισμός 5,8 Ρίχτερ έπληξε την ανατολική Κρήτη χθες το πρωί, χωρίς θύματα.":
-            "A 5.8 Richter earthquake hit eastern Crete yesterday morning, without victims.",
-        "Οι αρχές ανέφεραν ότι 12.000 κάτοικοι του νησιού έμειναν χωρίς ρεύμα για ώρες.":
-            "The authorities said 1,200 residents of the island were left without power for hours.",
-    })
-    monkeypatch.setattr("service.digest_service.load_seq2seq", lambda name, **_: translator)
-    briefing = DigestService(Settings.from_env(translator="table")).briefing([QUAKE_1, QUAKE_2], bullets=4)
-    assert len(translator.calls) == 1 and translator.calls[0] == [p.el for p in briefing.points]
-    assert briefing.models["translator"] == "table"
+    translator = CountingModel("scripted-en", _english)
+    install(monkeypatch, translator)
+    service = DigestService(Settings.from_env(translator="scripted-en"))
+    briefing = service.briefing([QUAKE_1, QUAKE_2], bullets=4)
+    # One call for all the points, each point's Greek with the glossary's English written in.
+    assert translator.calls == 1 and len(translator.inputs) == len(briefing.points) == 4
+    (quake_in,) = [text for text in translator.inputs if "Ρίχτερ" in text]
+    assert "Crete" in quake_in and "Κρήτη" not in quake_in
+    assert briefing.models["translator"] == "scripted-en"
     quake, power = _point_with(briefing, "Ρίχτερ"), _point_with(briefing, "χωρίς ρεύμα")
     assert quake.en.startswith("A 5.8 Richter") and quake.checks == []
     assert [f["kind"] for f in power.checks] == ["number"] and "12.000" in power.checks[0]["greek"]
     assert briefing.checks["lines_checked"] == len(briefing.points)
-    assert briefing.checks["lines_flagged"] >= 1
-    assert "⚠ _The number «12.000»" in briefing.to_markdown()
+    assert briefing.checks["lines_flagged"] == sum(bool(p.checks) for p in briefing.points) >= 1
+    markdown = briefing.to_markdown()
+    assert "⚠ _The number «12.000»" in markdown
+    assert f"⚠ {briefing.checks['lines_flagged']} lines to check" in markdown
+    assert set(briefing.timings) == {"parse", "points", "translate", "checks", "total"}
+
+
+def test_checks_off(isolated_env, monkeypatch) -> None:
+    install(monkeypatch, ScriptedModel("scripted-en", _english))
+    monkeypatch.setenv("DIGEST_CHECKS", "off")
+    service = DigestService(Settings.from_env(translator="scripted-en"))
+    briefing = service.briefing([QUAKE_1, QUAKE_2], bullets=3)
+    assert briefing.checks is None and all(p.checks is None and p.en for p in briefing.points)
 
 
 def test_page_view_escapes_article_text_and_shows_who_reports(greek_only: DigestService) -> None:

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from service import Bullet, Digest, Translation
+from service import BriefingPoint, Bullet, Digest, Translation
 from service.digest import lines_to_check
 
 CONTEXT_SENTENCES = 1  # sentences of context shown before and after a source sentence
@@ -110,7 +110,7 @@ def _article(digest: Digest) -> str:
     )
 
 
-def _flags(bullet: Bullet) -> str:
+def check_flags(bullet: Bullet | BriefingPoint) -> str:
     """A small ⚠ beside the English: the reasons on hover (title) and on click (the list)."""
     if not bullet.checks:
         return ""
@@ -122,15 +122,24 @@ def _flags(bullet: Bullet) -> str:
     )
 
 
+def checks_line(checks: dict[str, Any] | None) -> str:
+    """The checks' one summary line ("⚠ 2 lines to check"); nothing when unchecked."""
+    if checks is None:
+        return ""
+    flagged = checks["lines_flagged"]
+    kind = "gd-to-check" if flagged else "gd-checked"
+    return f'<div class="gd-checks-line {kind}">{_e(lines_to_check(flagged))}</div>'
+
+
 def digest_html(digest: Digest) -> str:
     """Bilingual bullets side by side (Ελληνικά | English), each with its evidence."""
     warnings = "".join(f'<div class="gd-warning" role="alert">⚠ {_e(w)}</div>' for w in digest.warnings)
     rows = []
     for number, bullet in enumerate(digest.bullets, 1):
         english = (
-            f'<div class="gd-en" lang="en">{_e(bullet.en)}{_flags(bullet)}</div>'
+            f'<div class="gd-en" lang="en">{_e(bullet.en)}{check_flags(bullet)}</div>'
             if bullet.en
-            else f'<div class="gd-en gd-missing" lang="en">no English translation{_flags(bullet)}</div>'
+            else f'<div class="gd-en gd-missing" lang="en">no English translation{check_flags(bullet)}</div>'
         )
         rows.append(
             f'<li class="gd-bullet"><span class="gd-num">{number}</span>'
@@ -143,10 +152,7 @@ def digest_html(digest: Digest) -> str:
     )
     total = digest.timings.get("total")
     seconds = f" · {total:.2f} s" if isinstance(total, int | float) else ""
-    if digest.checks is not None:
-        flagged = digest.checks["lines_flagged"]
-        kind = "gd-to-check" if flagged else "gd-checked"
-        warnings += f'<div class="gd-checks-line {kind}">{_e(lines_to_check(flagged))}</div>'
+    warnings += checks_line(digest.checks)
     return (
         f'<div class="gd-digest">{warnings}'
         '<div class="gd-head"><span></span><span lang="el">Ελληνικά</span><span>English</span></div>'

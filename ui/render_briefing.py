@@ -8,6 +8,7 @@ from html import escape
 
 from service import Briefing, BriefingPoint
 from service.briefing import reporters
+from ui.render import check_flags, checks_line
 
 BRIEFING_CSS = """
 .gd-briefing { line-height: 1.55; }
@@ -24,7 +25,6 @@ BRIEFING_CSS = """
 .gd-disagree { grid-column: 2 / -1; padding: .35rem .7rem; border-radius: var(--radius-md);
   border: 1px solid #f59e0b; background: color-mix(in srgb, #f59e0b 12%, transparent);
   font-size: var(--text-sm); }
-.gd-flag { margin-left: .35rem; cursor: help; color: #d97706; }
 """
 
 
@@ -34,14 +34,6 @@ def _e(text: object) -> str:
 
 def _chips(articles: list[int]) -> str:
     return "".join(f'<span class="gd-chip" title="article {a + 1}">{a + 1}</span>' for a in articles)
-
-
-def _flags(point: BriefingPoint) -> str:
-    """A ⚠ beside the English with the checks' reasons on hover."""
-    if not point.checks:
-        return ""
-    reasons = " ".join(str(flag["message"]) for flag in point.checks)
-    return f'<span class="gd-flag" title="{_e(reasons)}" aria-label="check this line: {_e(reasons)}">⚠</span>'
 
 
 def _sources(briefing: Briefing, point: BriefingPoint, number: int) -> str:
@@ -68,7 +60,7 @@ def _sources(briefing: Briefing, point: BriefingPoint, number: int) -> str:
 
 def _point(briefing: Briefing, point: BriefingPoint, number: int) -> str:
     english = (
-        f'<div class="gd-en" lang="en">{_e(point.en)}{_flags(point)}</div>'
+        f'<div class="gd-en" lang="en">{_e(point.en)}{check_flags(point)}</div>'
         if point.en
         else '<div class="gd-en gd-missing" lang="en">no English translation</div>'
     )
@@ -90,6 +82,7 @@ def _point(briefing: Briefing, point: BriefingPoint, number: int) -> str:
 def briefing_html(briefing: Briefing) -> str:
     """The articles (numbered, by label), then the points, most widely reported and central first."""
     warnings = "".join(f'<div class="gd-warning" role="alert">⚠ {_e(w)}</div>' for w in briefing.warnings)
+    warnings += checks_line(briefing.checks)
     articles = "".join(
         f'<li>{_chips([n])} <span lang="el">{_e(a.label)}</span> · {len(a.sentences)} sentences</li>'
         for n, a in enumerate(briefing.articles)
