@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from service.digest import lines_to_check
+from service.digest import lines_to_check, markdown_footer, markdown_pair
 from service.errors import InputError
 from service.text import Article, looks_like_html
 
@@ -70,9 +70,7 @@ class Briefing:
         if self.checks is not None:
             lines += [lines_to_check(self.checks["lines_flagged"]), ""]
         for number, point in enumerate(self.points, 1):
-            lines.append(f"{number}. **{point.el}**")
-            english = f"   {point.en}" if point.en else "   _(no English translation)_"
-            lines.append(english + "".join(f" ⚠ _{flag['message']}_" for flag in point.checks or []))
+            lines += markdown_pair(number, point.el, point.en, point.checks)
             lines.append(f"   _{reporters(point)}_")
             lines += [f"   ⚠ **{d['message']}**" for d in point.disagreements]
             for source in point.sources:
@@ -80,10 +78,7 @@ class Briefing:
                 quoted = self.articles[article].sentences[sentence]
                 lines.append(f"   > [{article + 1}.{sentence + 1}] {quoted}")
             lines.append("")
-        if self.warnings:
-            lines += ["## Warnings", ""] + [f"- {w}" for w in self.warnings] + [""]
-        models = ", ".join(f"{k}: {v or '—'}" for k, v in self.models.items())
-        lines.append(f"_Models: {models}; {self.timings.get('total', 0.0):.2f} s_")
+        lines += markdown_footer(self.warnings, self.models, self.timings)
         return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,24 @@ def lines_to_check(count: int) -> str:
     return f"⚠ {count} line{'s' if count > 1 else ''} to check"
 
 
+def markdown_pair(
+    number: int, greek: str, english: str | None, checks: list[dict[str, str]] | None
+) -> list[str]:
+    """A numbered Greek line in bold and its English beneath, the checks' reasons after it."""
+    english_line = f"   {english}" if english else "   _(no English translation)_"
+    reasons = "".join(f" ⚠ _{flag['message']}_" for flag in checks or [])
+    return [f"{number}. **{greek}**", english_line + reasons]
+
+
+def markdown_footer(
+    warnings: list[str], models: dict[str, str | None], timings: dict[str, float]
+) -> list[str]:
+    """The warnings, then one line naming the models and the time taken."""
+    lines = ["## Warnings", ""] + [f"- {w}" for w in warnings] + [""] if warnings else []
+    names = ", ".join(f"{k}: {v or '—'}" for k, v in models.items())
+    return [*lines, f"_Models: {names}; {timings.get('total', 0.0):.2f} s_"]
+
+
 @dataclass
 class KeyPoint:
     """A Greek key point and the article sentences (indices) it comes from; extractive and
@@ -66,9 +84,7 @@ class Digest:
         if self.checks is not None:
             lines += [lines_to_check(self.checks["lines_flagged"]), ""]
         for number, bullet in enumerate(self.bullets, 1):
-            lines.append(f"{number}. **{bullet.el}**")
-            english = f"   {bullet.en}" if bullet.en else "   _(no English translation)_"
-            lines.append(english + "".join(f" ⚠ _{flag['message']}_" for flag in bullet.checks or []))
+            lines += markdown_pair(number, bullet.el, bullet.en, bullet.checks)
             quoted = [self.sentences[i] for i in bullet.sources]
             if evidence and quoted and quoted != [bullet.el]:
                 lines += [f"   > [{i + 1}] {self.sentences[i]}" for i in bullet.sources]
@@ -78,8 +94,5 @@ class Digest:
             lines.append("")
         if self.translation:
             lines += ["## English translation", "", self.translation, ""]
-        if self.warnings:
-            lines += ["## Warnings", ""] + [f"- {w}" for w in self.warnings] + [""]
-        models = ", ".join(f"{k}: {v or '—'}" for k, v in self.models.items())
-        lines.append(f"_Models: {models}; {self.timings.get('total', 0.0):.2f} s_")
+        lines += markdown_footer(self.warnings, self.models, self.timings)
         return "\n".join(lines) + "\n"
