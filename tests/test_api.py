@@ -258,10 +258,10 @@ def test_queue_and_concurrency_are_bounded() -> None:
     demo = build_app(DigestService(Settings(translator="none")), UiSettings(queue_size=3, concurrency=1))
     assert demo._queue.max_size == 3
     fns = {fn.api_name: fn for fn in demo.fns.values()}
-    for name in ("summarize", "translate"):  # model work shares one limit
+    for name in ("summarize", "translate", "briefing"):  # model work shares one limit
         assert (fns[name].concurrency_id, fns[name].concurrency_limit) == ("model", 1)
     assert {name for name, fn in fns.items() if fn.api_visibility == "public"} == {
-        "summarize", "translate", "status"}
+        "summarize", "translate", "status", "briefing"}
 
 
 def test_parse_auth(tmp_path: Path) -> None:
