@@ -11,7 +11,6 @@ are read with the checker's Greek number parser (service.checks.numbers).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +21,8 @@ from service.extractive import (
     MAX_SCORED_SENTENCES,
     considered_sentences,
     content_tokens,
+    ends_like_sentence,
+    is_credit_line,
     mmr_select,
     sentence_scores,
     tfidf_similarity,
@@ -36,7 +37,6 @@ MAX_SENTENCES_TOTAL = MAX_SCORED_SENTENCES
 SAME_FACT = 0.22  # cosine similarity of two sentences that report the same thing (tuned on the samples)
 MIN_WORDS = 4  # shorter sentences (headings, credits) are points only when nothing else is left
 DIVERSITY = 0.3  # MMR trade-off, as in the digest
-_SENTENCE_END = re.compile(r"[.!?;…][»”\"'’)\]]*$")  # a heading or caption has none
 
 
 @dataclass
@@ -143,8 +143,11 @@ def find_points(articles: list[list[str]], count: int, looked_at: list[list[int]
     # The lead bias by the position among the sentences looked at (all of them, in a real article).
     positions = np.concatenate([np.arange(len(indices), dtype=float) for indices in looked_at if indices])
     score = sentence_scores(similarity, positions)
-    # Headings (no full stop) and very short lines are points only when nothing else is left.
-    long_enough = np.array([len(t.split()) >= MIN_WORDS and bool(_SENTENCE_END.search(t)) for t in texts])
+    # As in the digest: headings (no full stop), source lines ("Πηγή: …") and very short lines are
+    # points only when nothing else is left.
+    long_enough = np.array([
+        len(t.split()) >= MIN_WORDS and ends_like_sentence(t) and not is_credit_line(t) for t in texts
+    ])
 
     groups = _group(similarity, article_of)
     best = [max(g, key=lambda i: (bool(long_enough[i]), score[i])) for g in groups]

@@ -91,6 +91,8 @@ footer .divider { display: none; }
 .snippets > li.snippet:nth-child(n+4) { display: none !important; }
 @media (max-width: 760px) {
   #gd-header { flex-direction: column; gap: .5rem; }
+  /* Four tab names fit a 390 px screen side by side (Gradio's padding would push the page wider). */
+  .tab-container > button { padding-left: .5rem !important; padding-right: .5rem !important; }
   .gd-title h1 { font-size: 1.35rem; }
   .gd-head { display: none; }
   .gd-bullet { grid-template-columns: 2rem minmax(0, 1fr); }
