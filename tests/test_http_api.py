@@ -96,7 +96,7 @@ def test_docs(server: str) -> None:
     docs = httpx.get(f"{server}api/v1/docs")
     assert docs.status_code == 200 and "swagger-ui" in docs.text and "/api/v1/openapi.json" in docs.text
     spec = httpx.get(f"{server}api/v1/openapi.json").json()
-    assert set(spec["paths"]) == {"/digest", "/translate", "/status"}
+    assert set(spec["paths"]) == {"/digest", "/translate", "/status", "/briefing"}
     assert spec["servers"] == [{"url": "/api/v1"}]
     digest = spec["paths"]["/digest"]["post"]
     assert {"200", "400", "401", "413", "429", "503"} <= set(digest["responses"])
