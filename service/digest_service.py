@@ -15,9 +15,9 @@ from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
 from service.abstractive import abstractive_key_points
-from service.cache import CacheStats, open_cache
 from service.briefing import MAX_BRIEFING_ARTICLES, Briefing
 from service.briefing_build import build_briefing
+from service.cache import CacheStats, open_cache
 from service.config import (
     ABSTRACTIVE,
     AUTO,
