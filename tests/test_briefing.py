@@ -200,6 +200,17 @@ def test_one_translation_call_and_checks_on_every_point(isolated_env, monkeypatc
     assert set(briefing.timings) == {"parse", "points", "translate", "checks", "total"}
 
 
+def test_a_repeated_briefing_is_translated_from_the_cache(isolated_env, monkeypatch) -> None:
+    translator = ScriptedModel("scripted-en", _english)
+    install(monkeypatch, translator)
+    service = DigestService(Settings.from_env(translator="scripted-en"))
+    first = service.briefing([QUAKE_1, QUAKE_2], bullets=3)
+    sent = len(translator.inputs)
+    again = service.briefing([QUAKE_1, QUAKE_2], bullets=3)  # the same request again (page, API, batch)
+    assert sent == 3 and len(translator.inputs) == sent  # nothing new reached the model
+    assert [p.en for p in again.points] == [p.en for p in first.points]
+
+
 def test_checks_off(isolated_env, monkeypatch) -> None:
     install(monkeypatch, ScriptedModel("scripted-en", _english))
     monkeypatch.setenv("DIGEST_CHECKS", "off")
