@@ -60,8 +60,8 @@ def translate_sentences(
     With a glossary, its preferred English is written into the Greek first (the model copies it);
     done here, before anything else sees the sentence, so the cache keys on the prepared text.
     This is the one place sentences meet the model, so the cache sits here: with one, only the
-    sentences it does not hold go to the model (and progress counts those). The model gets the
-    normalised text with or without a cache.
+    sentences it does not hold go to the model (progress counts the cached ones as done). The
+    model gets the normalised text with or without a cache.
     """
     if not sentences:
         return []
@@ -70,10 +70,21 @@ def translate_sentences(
     sentences = [normalise_sentence(s) for s in sentences]
     generation = {"num_beams": num_beams, "max_new_tokens": max_new_tokens}
 
-    def run(texts: list[str]) -> list[str]:
-        return _generate(model, texts, batch_size, generation, progress)
+    ran = False
 
-    return cache.translate(model, generation, sentences, run) if cache is not None else run(sentences)
+    def run(texts: list[str]) -> list[str]:
+        nonlocal ran
+        ran = True
+        told = None
+        if progress is not None:  # sentences the cache answered count as done from the start
+            answered = len(sentences) - len(texts)
+            told = lambda done, _todo: progress(answered + done, len(sentences))  # noqa: E731
+        return _generate(model, texts, batch_size, generation, told)
+
+    english = cache.translate(model, generation, sentences, run) if cache is not None else run(sentences)
+    if progress is not None and not ran:  # every sentence was in the cache
+        progress(len(sentences), len(sentences))
+    return english
 
 
 def _generate(

@@ -274,8 +274,9 @@ def test_translate_shows_progress_and_names_the_model(page: Any, service: Digest
     page.get_by_role("tab", name="Translate").click()
     page.fill("#translate-in textarea", SAMPLE)
     page.click("#translate-btn")
-    # 9 sentences, batches of 2: the bar shows how many are done, not a fixed 10 %.
-    expect(page.locator("#translate-out")).to_contain_text(re.compile(r"[2468]/9 sentences"),
+    # 9 sentences, batches of 2 (those an earlier test's digest put in the cache count as done from
+    # the start): the bar shows how many are done part-way, not a fixed 10 %.
+    expect(page.locator("#translate-out")).to_contain_text(re.compile(r"[1-8]/9 sentences"),
                                                            timeout=TIMEOUT_MS)
     shoot(page, "translate-progress-1280")
     note = page.locator("#translate-note")

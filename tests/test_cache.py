@@ -225,3 +225,16 @@ def test_batch_bad_cache_dir_is_a_usage_error(
     err = capsys.readouterr().err
     assert code == 2 and "cannot open the translation cache" in err and "Traceback" not in err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_progress_counts_cached_sentences_as_done() -> None:
+    """A fully cached request still reaches 'all done'; a partly cached one starts part-way."""
+    model, cache = RecordingModel(), TranslationCache(100)
+    translate_sentences(model, SENTENCES[:2], cache=cache)
+    heard: list[tuple[int, int]] = []
+    translate_sentences(model, SENTENCES[:3], cache=cache, batch_size=1,
+                        progress=lambda done, total: heard.append((done, total)))
+    assert heard == [(2, 3), (3, 3)]
+    heard.clear()
+    translate_sentences(model, SENTENCES[:2], cache=cache, progress=lambda d, t: heard.append((d, t)))
+    assert heard == [(2, 2)]

@@ -28,6 +28,8 @@ NINE_SENTENCES = EXAMPLES / "el-news-putin-kim-call.txt"  # 9 sentences in 8 par
 class UpperModel:
     """A stand-in translator: "English" is the Greek in capitals; counts its generate() calls."""
 
+    prefix = ""  # as Seq2SeqModel: nothing prepended to inputs (the cache keys on it)
+
     def __init__(self, name: str = "fake/translator") -> None:
         self.name = name
         self.info = ModelInfo(name, "/nowhere", "torch", "cpu", 512, 0.0)
