@@ -14,9 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 try:
     from service.batch import main
 except ImportError as exc:  # run outside the project's venv: say which package, not a traceback
-    from service.errors import missing_package
+    from service.errors import USAGE, missing_package
 
-    sys.exit(f"error: {missing_package(exc)}")
+    print(f"error: {missing_package(exc)}", file=sys.stderr)
+    sys.exit(USAGE)  # 2, as for any usage problem: 1 means "some records failed"
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -175,7 +175,7 @@ def test_private_steps_are_bounded(served: tuple[Any, str]) -> None:
     demo, _ = served
     private = [fn for fn in demo.fns.values()
                if fn.api_visibility == "private" and fn.name.startswith("show")]
-    assert {fn.name for fn in private} == {"show_digest", "show_translation", "show_status"}
+    assert {fn.name for fn in private} == {"show_digest", "show_briefing", "show_translation", "show_status"}
     assert all((fn.concurrency_id, fn.concurrency_limit) == ("render", RENDER_JOBS) for fn in private)
     kept = SessionResults(capacity=3)
     for n in range(10):

@@ -341,3 +341,10 @@ def test_a_dropped_name_is_flagged_even_past_the_sound_key() -> None:
 def test_the_wrong_hour_is_still_flagged() -> None:
     flags = check("Το τρένο φεύγει στις 20:30.", "The train leaves at 9:30 p.m.")
     assert [f.kind for f in flags] == ["number"]
+
+
+def test_a_missing_year_is_expected_as_a_year() -> None:
+    (flag,) = check("Η συμφωνία υπογράφτηκε το 2024.", "The agreement was signed.")
+    assert (flag.kind, flag.expected) == ("number", "2024")
+    (flag,) = check("Ήρθαν 1.500 άνθρωποι.", "People came.")
+    assert flag.expected == "1,500"

@@ -155,3 +155,15 @@ def test_gradio_is_unaffected(server: str) -> None:
     assert httpx.get(server).status_code == 200
     assert httpx.get(f"{server}gradio_api/info").json()["named_endpoints"].keys() >= {"/translate"}
     assert httpx.get(f"{server}translate").status_code == 405  # POST only, as in LibreTranslate
+
+
+def test_raw_utf8_form_body(server: str) -> None:
+    """`curl -d 'q=Η Βουλή…'` sends the Greek as raw UTF-8, not percent-encoded: read it as UTF-8."""
+    body = f"q={ARTICLE}&source=el&target=en".encode()
+    answer = httpx.post(f"{server}translate", content=body,
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["translatedText"]
+    detected = httpx.post(f"{server}detect", content=f"q={ARTICLE}".encode(),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert detected.status_code == 200 and detected.json()[0]["language"] == "el", detected.text

@@ -19,6 +19,7 @@ import html
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from starlette.requests import ClientDisconnect
@@ -49,7 +50,14 @@ async def read_fields(request: Request) -> dict[str, Any]:
             raise ApiError(400, "Invalid JSON format")
         return data
     fields: dict[str, Any] = dict(request.query_params)
-    for name, value in (await request.form()).multi_items():
+    if content_type == "application/x-www-form-urlencoded":
+        # Read as UTF-8, as Flask does: `curl -d 'q=Η Βουλή…'` sends the Greek unencoded, and
+        # Starlette's form parser would read those bytes as Latin-1.
+        body = (await request.body()).decode("utf-8", errors="replace")
+        form = parse_qsl(body, keep_blank_values=True)
+    else:
+        form = (await request.form()).multi_items()
+    for name, value in form:
         fields.setdefault(name, value)  # the first value of a repeated field, as Flask's .get gives
     return fields
 

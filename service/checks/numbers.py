@@ -188,6 +188,8 @@ def greek_numbers(text: str, skip: list[tuple[int, int]] = ()) -> list[GreekNumb
         if scale:
             value *= next(v for k, v in _SCALES_EL.items() if scale.startswith(k))
         expected = _english_format(value)
+        if not scale and re.fullmatch(r"1\d{3}|20\d{2}", match.group("num")):
+            expected = match.group("num")  # a year, written without a thousands separator
         if match.group("ord") and value == int(value):
             n = int(value)
             expected = f"{n}{'th' if 10 <= n % 100 <= 20 else _ORDINAL_SUFFIX.get(n % 10, 'th')}"
