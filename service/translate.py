@@ -108,26 +108,6 @@ def _generate(
     return english
 
 
-def translate_article(
-    model: Seq2SeqModel,
-    article: Article,
-    *,
-    num_beams: int | None = None,
-    batch_size: int = 16,
-    max_new_tokens: int | None = None,
-    glossary: Glossary | None = None,
-    progress: Progress | None = None,
-    cache: TranslationCache | None = None,
-) -> Translation:
-    """Translate sentence by sentence (what MT models are trained on), rebuild the paragraphs."""
-    return translate_articles(
-        model, [article], num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens,
-        glossary=glossary,
-        progress=progress,
-        cache=cache,
-    )[0]
-
-
 def assemble_translation(article: Article, english: list[str], model: str | None = None) -> Translation:
     """A Translation of `article` from the English of each of its sentences, in order."""
     paragraphs: list[list[str]] = [[] for _ in article.paragraphs]
