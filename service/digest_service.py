@@ -28,7 +28,7 @@ from service.config import (
 from service.digest import Bullet, Digest, KeyPoint
 from service.digest_checks import annotate_digests, annotate_translations, load_glossary
 from service.errors import UnavailableError, missing_package
-from service.key_points import plan_key_points, summary_method
+from service.key_points import SummarizerAccess, plan_key_points, summary_method
 from service.model_slots import ModelSlot, ServiceStatus, fix_line
 from service.text import Article, parse_article
 from service.translate import (
@@ -207,11 +207,9 @@ class DigestService:
         method = summary_method(method)
         count = check_bullets(self.settings.bullets if bullets is None else bullets)
         slot = self._slots["summarizer"]
-        plans = [
-            plan_key_points(article, count, method, slot=slot, configured=self._wanted(slot),
-                            summarizer=lambda: self.summarizer, options=self.summarizer_options)
-            for article in articles
-        ]
+        summarizer = SummarizerAccess(slot, self._wanted(slot), lambda: self.summarizer,
+                                      self.summarizer_options)
+        plans = [plan_key_points(article, count, method, summarizer) for article in articles]
 
         translator = self.translator
         started = time.perf_counter()

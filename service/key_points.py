@@ -43,23 +43,20 @@ def extractive_plan(article: Article, count: int, warnings: list[str]) -> KeyPoi
     return KeyPointPlan(select_key_points(article.sentence_texts, count), EXTRACTIVE, warnings)
 
 
-def plan_key_points(
-    article: Article,
-    count: int,
-    method: str,
-    *,
-    slot: ModelSlot,
-    configured: bool,
-    summarizer: Callable[[], Seq2SeqModel | None],
-    options: dict[str, Any],
-) -> KeyPointPlan:
-    """Up to `count` key points by `method`, timed, with a warning when there are fewer.
+@dataclass
+class SummarizerAccess:
+    """What choosing key points needs of the service's summariser."""
 
-    `slot` is the summariser's slot and `configured` whether a summariser is configured at all;
-    `summarizer()` loads it (once) and returns it, or None; `options` are its generate() options.
-    """
+    slot: ModelSlot  # its name, and why it failed to load
+    configured: bool  # whether a summariser is configured at all
+    load: Callable[[], Seq2SeqModel | None]  # loads it (once) and returns it, or None
+    options: dict[str, Any]  # its generate() options
+
+
+def plan_key_points(article: Article, count: int, method: str, summarizer: SummarizerAccess) -> KeyPointPlan:
+    """Up to `count` key points by `method`, timed, with a warning when there are fewer."""
     started = time.perf_counter()
-    plan = _choose(article, count, method, slot, configured, summarizer, options)
+    plan = _choose(article, count, method, summarizer)
     if len(plan.points) < count:  # say why the digest is shorter than asked
         plan.warnings.append(shortfall_warning(len(article.sentences), len(plan.points), count,
                                                abstractive=plan.summarizer != EXTRACTIVE))
@@ -67,15 +64,8 @@ def plan_key_points(
     return plan
 
 
-def _choose(
-    article: Article,
-    count: int,
-    method: str,
-    slot: ModelSlot,
-    configured: bool,
-    summarizer: Callable[[], Seq2SeqModel | None],
-    options: dict[str, Any],
-) -> KeyPointPlan:
+def _choose(article: Article, count: int, method: str, summarizer: SummarizerAccess) -> KeyPointPlan:
+    slot, configured = summarizer.slot, summarizer.configured
     warnings: list[str] = []
     if method == EXTRACTIVE or (method == AUTO and not configured):
         return extractive_plan(article, count, warnings)
@@ -86,7 +76,7 @@ def _choose(
             "extractive key points."
         )
         return extractive_plan(article, count, warnings)
-    model = summarizer()
+    model = summarizer.load()
     if model is None:
         warnings.append(
             f"Abstractive summary unavailable, showing extractive key points. {slot.error} {slot.fix}"
@@ -94,7 +84,7 @@ def _choose(
         return extractive_plan(article, count, warnings)
     try:
         # The registry's options come with the model; a copy, so the caller's stay as they are.
-        points = abstractive_key_points(model, article.sentence_texts, count, dict(options))
+        points = abstractive_key_points(model, article.sentence_texts, count, dict(summarizer.options))
     except Exception as exc:  # e.g. an option the backend does not support, out of memory
         warnings.append(
             f"The summariser '{slot.name}' failed ({type(exc).__name__}: {exc}): showing extractive "
