@@ -32,7 +32,11 @@ class KeyPointPlan:
 
 
 def summary_method(method: str | None) -> str:
-    """The method, normalised ("auto" when empty); InputError for an unknown one."""
+    """The method, normalised ("auto" when empty); InputError for an unknown one (or not a string:
+    the page's method is session state a client can set through its private event)."""
+    if method is not None and not isinstance(method, str):
+        kind = type(method).__name__
+        raise InputError(f"The summary method must be one of {', '.join(METHODS)}, not a {kind}.")
     method = (method or AUTO).strip().lower()
     if method not in METHODS:
         raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(METHODS)}.")
