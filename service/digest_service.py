@@ -291,7 +291,8 @@ class DigestService:
     ) -> Briefing:
         """One bilingual briefing of several Greek articles on one story (service.briefing_build):
         points citing every article that reports them. Raises InputError for unusable input.
-        `progress` is told the points translated so far."""
+        `progress` is told the points translated so far. Timings leave out model loading, as digest()'s."""
+        self.load()
         return build_briefing(self, articles, bullets, progress)
 
     def translate(self, text: str, *, progress: Progress | None = None) -> Translation:
