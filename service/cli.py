@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from service.briefing import check_count
 from service.config import (
     MAX_BULLETS,
     METHODS,
@@ -63,7 +64,10 @@ def cmd_digest(args: argparse.Namespace) -> None:
 def cmd_briefing(args: argparse.Namespace) -> None:
     from service.digest_service import DigestService
 
+    if args.bullets is not None:
+        check_bullets(args.bullets)  # before the models load and the files are read
     settings = settings_from_args(args)
+    check_count(args.files, settings.max_briefing_chars)  # the count, before reading: names are short
     texts = []
     for number, source in enumerate(args.files, 1):
         try:
