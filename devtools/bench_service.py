@@ -5,7 +5,7 @@
 Our side loads a DigestService once (CTranslate2 int8, the benchmark model with every sentence
 pinned to N output tokens) and measures, with the translation cache OFF unless said:
 - one article: `DigestService.translate(text)` (median of runs), as the web app's /translate;
-- the 20-article batch: the batch job's own path (service.batch.BatchJob, groups of 16 documents
+- the 20-article batch: the batch job's own path (service.batch_job.BatchJob, groups of 16 documents
   whose sentences go to the model together);
 - cache, re-submitted article: the same article translated cold (fresh cache) and again (warm);
 - cache, the two sample articles repeated 10× under distinct ids, as a batch, without and with the

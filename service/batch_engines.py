@@ -22,8 +22,8 @@ from service.digest_service import DigestService
 from service.errors import UnavailableError, UsageError
 
 if TYPE_CHECKING:
-    from service.batch import BatchJob, Outcome
     from service.batch_input import Record
+    from service.batch_job import BatchJob, Outcome
 
 ENGINES = ("local", "dask")
 

@@ -94,10 +94,15 @@ class ResultLog:
         return self
 
     def drop_errors(self) -> int:
-        """Rewrite OUT without its error records (crash-safe: temp file + rename)."""
+        """Rewrite OUT without its error records (crash-safe: temp file + rename); the number dropped.
+
+        A briefing's bad record is an error line naming its story (``"story"``): the story's own line
+        goes too, so the story is briefed again and the record's error line is not lost."""
         if not any(self.done.values()):
             return 0
-        kept = [r for r in self._read() if "error" not in r]
+        records = self._read()
+        stories = {str(r["story"]) for r in records if "error" in r and "story" in r}
+        kept = [r for r in records if "error" not in r and str(r["id"]) not in stories]
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with temp.open("wb") as handle:
             handle.write(b"".join(encode_line(r) for r in kept))
@@ -107,8 +112,8 @@ class ResultLog:
         old, self.fd = self.fd, self._open_locked()
         os.close(old)
         dropped = [key for key, failed in self.done.items() if failed]
-        for key in dropped:
-            del self.done[key]
+        for key in [*dropped, *stories]:
+            self.done.pop(key, None)
         return len(dropped)
 
     def append(self, records: list[dict[str, Any]]) -> None:

@@ -11,13 +11,13 @@ import json
 import sys
 from pathlib import Path
 
+from service.briefing import check_count
 from service.config import (
     MAX_BULLETS,
     METHODS,
-    Settings,
     add_model_flags,
+    article_limit,
     check_bullets,
-    int_env,
     settings_from_args,
 )
 from service.errors import InputError, run_command
@@ -41,8 +41,7 @@ def cmd_sentences(args: argparse.Namespace) -> None:
 
     # Only the length limit matters here: a bad DIGEST_BACKEND (or model setting) it never uses
     # must not stop it.
-    chars = args.max_chars if args.max_chars is not None else int_env("DIGEST_MAX_CHARS", Settings.max_chars)
-    limit = Settings(max_chars=chars).max_chars  # checked like every other setting
+    limit = article_limit(args.max_chars)
     article = parse_article(read_input(args.file, limit), max_chars=limit)
     for sentence in article.sentences:
         print(sentence.text)
@@ -65,7 +64,10 @@ def cmd_digest(args: argparse.Namespace) -> None:
 def cmd_briefing(args: argparse.Namespace) -> None:
     from service.digest_service import DigestService
 
+    if args.bullets is not None:
+        check_bullets(args.bullets)  # before the models load and the files are read
     settings = settings_from_args(args)
+    check_count(args.files, settings.max_briefing_chars)  # the count, before reading: names are short
     texts = []
     for number, source in enumerate(args.files, 1):
         try:

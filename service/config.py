@@ -144,7 +144,7 @@ class Settings:
             summarizer=os.environ.get("DIGEST_SUMMARIZER") or EXTRACTIVE,
             backend=os.environ.get("DIGEST_BACKEND") or "auto",
             device=os.environ.get("DIGEST_DEVICE") or None,
-            max_chars=int_env("DIGEST_MAX_CHARS", cls.max_chars),
+            max_chars=article_limit(),
             bullets=int_env("DIGEST_BULLETS", cls.bullets),
             models_dir=model_store(),
             ct2_threads=int_env("DIGEST_CT2_THREADS", 0) or None,
@@ -157,6 +157,13 @@ class Settings:
             max_briefing_chars=int_env("DIGEST_MAX_BRIEFING_CHARS", cls.max_briefing_chars),
         )
         return with_overrides(env, overrides)
+
+
+def article_limit(flag: int | None = None) -> int:
+    """The longest article accepted: --max-chars, else DIGEST_MAX_CHARS, else the default; checked as
+    in Settings. Alone, for commands that load no model (a bad model setting must not stop them)."""
+    chars = flag if flag is not None else int_env("DIGEST_MAX_CHARS", Settings.max_chars)
+    return Settings(max_chars=chars).max_chars
 
 
 def add_model_flags(parser: argparse.ArgumentParser, *, summarizer: bool = True) -> None:

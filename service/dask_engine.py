@@ -22,9 +22,9 @@ from typing import Any
 from distributed import Client, LocalCluster, as_completed, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from service.batch import BatchJob, Outcome
 from service.batch_engines import GroupProgress, require_translator, translator_problem
 from service.batch_input import Record
+from service.batch_job import BatchJob, Outcome
 from service.config import Settings
 from service.digest_service import DigestService
 from service.errors import UnavailableError, UsageError

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from models import ModelNotAvailableError, Seq2SeqModel, load_seq2seq
-from service.abstractive import abstractive_key_points
 from service.briefing import MAX_BRIEFING_ARTICLES, Briefing
 from service.briefing_build import build_briefing
 from service.cache import CacheStats, open_cache
@@ -23,15 +21,14 @@ from service.config import (
     AUTO,
     EXTRACTIVE,
     MAX_BULLETS,
-    METHODS,
     NO_MODEL,
     Settings,
     check_bullets,
 )
 from service.digest import Bullet, Digest, KeyPoint
 from service.digest_checks import annotate_digests, annotate_translations, load_glossary
-from service.errors import InputError, UnavailableError, missing_package
-from service.extractive import select_key_points, shortfall_warning
+from service.errors import UnavailableError, missing_package
+from service.key_points import SummarizerAccess, plan_key_points, summary_method
 from service.model_slots import ModelSlot, ServiceStatus, fix_line
 from service.text import Article, parse_article
 from service.translate import (
@@ -41,16 +38,6 @@ from service.translate import (
     translate_groups,
     translate_sentences,
 )
-
-
-@dataclass
-class _Plan:
-    """One article's key points before translation: who made them, warnings, time taken."""
-
-    points: list[KeyPoint]
-    summarizer: str  # "extractive" or the summariser's name
-    warnings: list[str]
-    seconds: float = 0.0
 
 
 class DigestService:
@@ -165,57 +152,12 @@ class DigestService:
     def parse(self, text: str) -> Article:
         return parse_article(text, max_chars=self.settings.max_chars)
 
-    def _extractive(self, article: Article, count: int, warnings: list[str]) -> _Plan:
-        return _Plan(select_key_points(article.sentence_texts, count), EXTRACTIVE, warnings)
-
-    def _key_points(self, article: Article, count: int, method: str) -> _Plan:
-        """Abstractive when asked for (or, for "auto", configured) and it works; else extractive."""
-        slot = self._slots["summarizer"]
-        warnings: list[str] = []
-        if method == EXTRACTIVE or (method == AUTO and not self._wanted(slot)):
-            return self._extractive(article, count, warnings)
-        if not self._wanted(slot):
-            warnings.append(
-                "Abstractive summary requested, but no summariser is configured (set DIGEST_SUMMARIZER "
-                "to a hub id or model directory, e.g. IMISLab/GreekT5-mt5-small-greeksum): showing "
-                "extractive key points."
-            )
-            return self._extractive(article, count, warnings)
-        model = self.summarizer
-        if model is None:
-            warnings.append(
-                f"Abstractive summary unavailable, showing extractive key points. {slot.error} {slot.fix}"
-            )
-            return self._extractive(article, count, warnings)
-        options = dict(self.summarizer_options)  # the registry's options come with the model
-        try:
-            points = abstractive_key_points(model, article.sentence_texts, count, options)
-        except Exception as exc:  # e.g. an option the backend does not support, out of memory
-            warnings.append(
-                f"The summariser '{slot.name}' failed ({type(exc).__name__}: {exc}): showing extractive "
-                "key points."
-            )
-            return self._extractive(article, count, warnings)
-        if not points:
-            warnings.append(
-                f"The summariser '{slot.name}' produced no usable summary: showing extractive key points."
-            )
-            return self._extractive(article, count, warnings)
-        return _Plan(points, model.name, warnings)
-
     def translate_options(self) -> dict[str, Any]:
         """translate_sentences() options: beams, batch, length from the settings; the glossary; the
         translation cache."""
         s = self.settings
         return {"num_beams": s.num_beams, "batch_size": s.batch_size, "max_new_tokens": s.max_new_tokens,
                 "glossary": self.glossary, "cache": self.cache}
-
-    @staticmethod
-    def _method(method: str | None) -> str:
-        method = (method or AUTO).strip().lower()
-        if method not in METHODS:
-            raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(METHODS)}.")
-        return method
 
     def digest(
         self,
@@ -233,7 +175,7 @@ class DigestService:
         summariser is available or it produces nothing usable). `progress` is told the sentences
         translated so far. Timings leave out model loading (load() at start-up; /status has it).
         """
-        method = self._method(method)
+        method = summary_method(method)
         self.load()
         started = time.perf_counter()
         article = self.parse(text)
@@ -262,17 +204,12 @@ class DigestService:
         Pooling the bullets (or sentences) of many documents fills the model's batches: this is
         what the batch job calls, and digest() is this for one article.
         """
-        method = self._method(method)
+        method = summary_method(method)
         count = check_bullets(self.settings.bullets if bullets is None else bullets)
-        plans: list[_Plan] = []
-        for article in articles:
-            started = time.perf_counter()
-            plan = self._key_points(article, count, method)
-            if len(plan.points) < count:  # say why the digest is shorter than asked
-                plan.warnings.append(shortfall_warning(len(article.sentences), len(plan.points), count,
-                                                       abstractive=plan.summarizer != EXTRACTIVE))
-            plan.seconds = time.perf_counter() - started
-            plans.append(plan)
+        slot = self._slots["summarizer"]
+        summarizer = SummarizerAccess(slot, self._wanted(slot), lambda: self.summarizer,
+                                      self.summarizer_options)
+        plans = [plan_key_points(article, count, method, summarizer) for article in articles]
 
         translator = self.translator
         started = time.perf_counter()
@@ -354,7 +291,8 @@ class DigestService:
     ) -> Briefing:
         """One bilingual briefing of several Greek articles on one story (service.briefing_build):
         points citing every article that reports them. Raises InputError for unusable input.
-        `progress` is told the points translated so far."""
+        `progress` is told the points translated so far. Timings leave out model loading, as digest()'s."""
+        self.load()
         return build_briefing(self, articles, bullets, progress)
 
     def translate(self, text: str, *, progress: Progress | None = None) -> Translation:

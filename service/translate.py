@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from models.base import Seq2SeqModel
 from service.cache import TranslationCache, normalise_sentence
@@ -108,26 +108,6 @@ def _generate(
     return english
 
 
-def translate_article(
-    model: Seq2SeqModel,
-    article: Article,
-    *,
-    num_beams: int | None = None,
-    batch_size: int = 16,
-    max_new_tokens: int | None = None,
-    glossary: Glossary | None = None,
-    progress: Progress | None = None,
-    cache: TranslationCache | None = None,
-) -> Translation:
-    """Translate sentence by sentence (what MT models are trained on), rebuild the paragraphs."""
-    return translate_articles(
-        model, [article], num_beams=num_beams, batch_size=batch_size, max_new_tokens=max_new_tokens,
-        glossary=glossary,
-        progress=progress,
-        cache=cache,
-    )[0]
-
-
 def assemble_translation(article: Article, english: list[str], model: str | None = None) -> Translation:
     """A Translation of `article` from the English of each of its sentences, in order."""
     paragraphs: list[list[str]] = [[] for _ in article.paragraphs]
@@ -141,57 +121,35 @@ def assemble_translation(article: Article, english: list[str], model: str | None
     )
 
 
+class TranslateOptions(TypedDict, total=False):
+    """translate_sentences()'s keyword options (its defaults apply), passed on unchanged by
+    translate_articles() and translate_groups()."""
+
+    num_beams: int | None
+    batch_size: int
+    max_new_tokens: int | None
+    glossary: Glossary | None
+    progress: Progress | None
+    cache: TranslationCache | None
+
+
 def translate_articles(
-    model: Seq2SeqModel,
-    articles: list[Article],
-    *,
-    num_beams: int | None = None,
-    batch_size: int = 16,
-    max_new_tokens: int | None = None,
-    glossary: Glossary | None = None,
-    progress: Progress | None = None,
-    cache: TranslationCache | None = None,
+    model: Seq2SeqModel, articles: list[Article], **options: Unpack[TranslateOptions]
 ) -> list[Translation]:
     """Translate many articles with ONE generate() call over all their sentences.
 
     Pooling the sentences of many documents fills the model's batches (length-sorted across
     documents), which is what makes batch jobs fast; each article is then reassembled in order.
     """
-    english = translate_groups(
-        model,
-        [article.sentence_texts for article in articles],
-        num_beams=num_beams,
-        batch_size=batch_size,
-        max_new_tokens=max_new_tokens,
-        glossary=glossary,
-        progress=progress,
-        cache=cache,
-    )
+    english = translate_groups(model, [article.sentence_texts for article in articles], **options)
     return [assemble_translation(a, e, model.name) for a, e in zip(articles, english, strict=True)]
 
 
 def translate_groups(
-    model: Seq2SeqModel,
-    groups: list[list[str]],
-    *,
-    num_beams: int | None = None,
-    batch_size: int = 16,
-    max_new_tokens: int | None = None,
-    glossary: Glossary | None = None,
-    progress: Progress | None = None,
-    cache: TranslationCache | None = None,
+    model: Seq2SeqModel, groups: list[list[str]], **options: Unpack[TranslateOptions]
 ) -> list[list[str]]:
     """English of each group of Greek texts, all groups in ONE generate() call, sliced back."""
-    english = translate_sentences(
-        model,
-        [text for group in groups for text in group],
-        num_beams=num_beams,
-        batch_size=batch_size,
-        max_new_tokens=max_new_tokens,
-        glossary=glossary,
-        progress=progress,
-        cache=cache,
-    )
+    english = translate_sentences(model, [text for group in groups for text in group], **options)
     out: list[list[str]] = []
     start = 0
     for group in groups:

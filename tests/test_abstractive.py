@@ -211,6 +211,8 @@ def test_abstractive_requested_without_a_summarizer(isolated_env, sample_texts) 
     assert any("no summariser is configured" in w for w in digest.warnings)
     with pytest.raises(InputError, match="Unknown summary method"):
         service.digest(sample_texts["el-news-putin-kim-call"], method="magic")
+    with pytest.raises(InputError, match=r"method must be one of .*, not a dict"):
+        service.digest(sample_texts["el-news-putin-kim-call"], method={"x": 1})  # type: ignore[arg-type]
 
 
 def test_empty_summaries_fall_back_to_extractive(

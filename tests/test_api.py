@@ -21,7 +21,7 @@ from service.digest_service import DigestService
 from tests.bad_inputs import ARTICLE, CASES
 from tests.conftest import ROOT
 from ui.app import build_app, launch, main
-from ui.config import ConfigError, UiSettings, max_request_bytes, parse_auth
+from ui.config import ConfigError, UiSettings, max_request_bytes, parse_auth, request_limit
 from ui.endpoints import Endpoints
 from ui.render import digest_html, status_html
 
@@ -219,6 +219,13 @@ def test_oversized_request_is_refused(server: str, api: Client) -> None:
     upload = httpx.post(f"{server}gradio_api/upload", files={"files": ("a.bin", b"x" * 1_100_000)})
     assert upload.status_code == 413
     assert_alive(api)
+
+
+def test_body_limit_fits_the_largest_briefing() -> None:
+    """A briefing may carry far more text than one article: the body limit follows the larger."""
+    big_briefings = Settings(max_chars=20_000, max_briefing_chars=1_000_000)
+    assert request_limit(big_briefings) == max_request_bytes(1_000_000) > max_request_bytes(20_000)
+    assert request_limit(Settings(max_chars=500_000, max_briefing_chars=100)) == max_request_bytes(500_000)
 
 
 def test_no_files_served_but_the_apps_own(server: str) -> None:

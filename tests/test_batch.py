@@ -419,7 +419,8 @@ def test_local_engine_moves_the_bar_within_a_group(tiny_models: dict[str, Path],
     from service.batch_engines import LocalEngine
 
     settings = Settings(translator=str(tiny_models["translator"]), num_beams=1, max_new_tokens=4,
-                        batch_size=2, convert=False)  # the shared tiny model stays unconverted
+                        batch_size=2, convert=False,  # the shared tiny model stays unconverted
+                        cache_size=0)  # no cache: it would answer the repeated documents' sentences at once
     job = batch.BatchJob(DigestService(settings))
     # distinct texts: the translation cache would answer a repeated sentence without the model
     group = [Record(id=f"doc-{i}", source="test", text=GREEK.replace("δύο ώρες", f"{i + 2} ώρες"))

@@ -100,3 +100,6 @@ def test_cli_briefing_errors_are_one_line(tmp_path: Path) -> None:
     )
     too_many = run_cli("briefing", *[str(SAMPLES[0])] * 11, env={"DIGEST_TRANSLATOR": "none"})
     assert too_many.returncode == 2 and "at most 10" in too_many.stderr.decode()
+    bad_bullets = run_cli("briefing", str(SAMPLES[0]), "-n", "11", env={"DIGEST_TRANSLATOR": "none"})
+    assert bad_bullets.returncode == 2
+    assert bad_bullets.stderr.decode().strip() == "error: bullets must be from 1 to 10, got 11"

@@ -55,6 +55,14 @@ def test_one_line_per_story_and_error_lines_for_bad_records(run_batch, tmp_path:
     assert again == 1 and "0 done, 0 failed, 5 skipped" in err
     assert len(read_out(out)) == 7
 
+    # Retried: a story with a bad record is briefed again, so the record's error line is not lost.
+    again, err = run_batch(str(source), "-o", str(out), "--mode", "briefing", "--group-field", "story",
+                           "--bullets", "3", "--retry-errors")
+    assert again == 1 and "1 done, 5 failed, 1 skipped" in err, err  # quake again; korea kept
+    retried = {r["id"]: r for r in read_out(out)}
+    assert sorted(retried) == sorted(records) and retried["quake"]["records"] == ["q1", "q2"]
+    assert retried["korea"] == records["korea"]  # a story without errors stays as it was
+
 
 def test_csv_stories_too_many_articles_and_a_story_that_comes_back(run_batch, tmp_path: Path) -> None:
     source = tmp_path / "in.csv"

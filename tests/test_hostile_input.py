@@ -15,8 +15,7 @@ from typing import IO
 import numpy as np
 import pytest
 
-from service import batch
-from service.digest_service import DigestService
+from service import batch, key_points
 from tests.bad_inputs import ARTICLE, GREEK_SENTENCE, nested
 from tests.conftest import ROOT, subprocess_env
 
@@ -110,18 +109,18 @@ def test_any_failure_of_one_record_is_its_error_line(
 ) -> None:
     """A record whose digest raises, and one whose result cannot be written as JSON, become error
     lines; the good records of the same group keep their results; reruns neither crash nor redo."""
-    real = DigestService._extractive
+    real = key_points.extractive_plan
 
-    def sabotaged(self: DigestService, article, count: int, warnings: list[str]):
+    def sabotaged(article, count: int, warnings: list[str]):
         if "Δηλητήριο" in article.text:
             raise RuntimeError("boom")
-        plan = real(self, article, count, warnings)
+        plan = real(article, count, warnings)
         if "Αριθμοί" in article.text:  # the old bug: numpy integers in the sources
             for point in plan.points:
                 point.sources = [np.int64(i) for i in point.sources]
         return plan
 
-    monkeypatch.setattr(DigestService, "_extractive", sabotaged)
+    monkeypatch.setattr(key_points, "extractive_plan", sabotaged)
     source = isolated_env / "news.jsonl"
     texts = {"a": ARTICLE, "poison": "Δηλητήριο. " + ARTICLE, "b": GREEK_SENTENCE,
              "numpy": "Αριθμοί. " + ARTICLE, "c": ARTICLE.replace("Παρίσι", "Βερολίνο")}

@@ -30,7 +30,7 @@ from service import (
     run_command,
     settings_from_args,
 )
-from ui.config import UiSettings, max_request_bytes
+from ui.config import UiSettings, request_limit
 from ui.endpoints import Endpoints
 from ui.inputs import SAMPLE_ARTICLE, raw
 from ui.limits import BodySizeLimit
@@ -213,7 +213,7 @@ def launch(
     if not ui.local_only and not ui.auth:
         log.warning("serving on %s without a login: anyone who can reach it can use it "
                     "(set DIGEST_AUTH=user:password)", "a share link" if ui.share else ui.host)
-    limit = max_request_bytes(service.settings.max_chars)
+    limit = request_limit(service.settings)
     return demo.launch(
         server_name=ui.host,
         server_port=ui.port,

@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from service import int_env, with_overrides
+from service import Settings, int_env, with_overrides
 
 LOOPBACK = "127.0.0.1"
 MiB = 1024 * 1024
@@ -101,12 +101,12 @@ class UiSettings:
     def local_only(self) -> bool:
         return self.host in (LOOPBACK, "localhost", "::1") and not self.share
 
-    def server_status(self, max_chars: int) -> dict[str, object]:
+    def server_status(self, settings: Settings) -> dict[str, object]:
         """The "server" part of /status: how much work is accepted and whether a login is needed."""
         return {
             "queue_size": self.queue_size,
             "concurrency": self.concurrency,
-            "max_request_bytes": max_request_bytes(max_chars),
+            "max_request_bytes": request_limit(settings),
             "login_required": bool(self.auth),
         }
 
@@ -119,3 +119,9 @@ def max_request_bytes(max_chars: int) -> int:
     6 bytes), small enough that nobody can make the server buffer gigabytes.
     """
     return max(8 * MiB, 4 * max_chars * 6 * 2)
+
+
+def request_limit(settings: Settings) -> int:
+    """The body limit for the service's settings: the larger text a request may carry, one article
+    or a briefing's articles together (DIGEST_MAX_BRIEFING_CHARS may be far above DIGEST_MAX_CHARS)."""
+    return max_request_bytes(max(settings.max_chars, settings.max_briefing_chars))

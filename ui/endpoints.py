@@ -179,7 +179,7 @@ class Endpoints:
                 # gradio_client takes any dict with a "path" key for a file to download.
                 if isinstance(data.get(role), dict) and "path" in data[role]:
                     data[role]["model_path"] = data[role].pop("path")
-            data["server"] = self.ui.server_status(self.service.settings.max_chars)
+            data["server"] = self.ui.server_status(self.service.settings)
             return data
 
     # -- UI plumbing (private: not on the API page, and fed only by the server) ----------------

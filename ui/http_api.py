@@ -217,7 +217,7 @@ def build_api(service: Any, ui: UiSettings, jobs: ModelJobs, access: Access) -> 
         """Which translator and summariser are configured and loaded (with the fix when one is
         missing), the backend, the limits and the server's settings."""
         status = await anyio.to_thread.run_sync(service.status)  # may measure model folders once
-        return Utf8JSON({**status.to_dict(), "server": ui.server_status(service.settings.max_chars)})
+        return Utf8JSON({**status.to_dict(), "server": ui.server_status(service.settings)})
 
     return app
 

@@ -17,7 +17,8 @@ from service.digest import lines_to_check
 CONTEXT_SENTENCES = 1  # sentences of context shown before and after a source sentence
 
 
-def _e(text: object) -> str:
+def esc(text: object) -> str:
+    """Any text as HTML text or attribute value (articles and model output are never markup here)."""
     return escape(str(text), quote=True)
 
 
@@ -58,7 +59,7 @@ def _evidence(digest: Digest, bullet: Bullet, number: int) -> str:
     for run in _runs(shown):
         blocks: list[list[str]] = []
         for index in run:
-            text = _e(digest.sentences[index])
+            text = esc(digest.sentences[index])
             if index in sources:
                 part = f'<mark class="gd-key"><span class="gd-sno">[{index + 1}]</span> {text}</mark>'
             else:
@@ -95,7 +96,7 @@ def _article(digest: Digest) -> str:
     for members in _paragraphs(digest):
         spans = []
         for index in members:
-            text = _e(digest.sentences[index])
+            text = esc(digest.sentences[index])
             if index in bullet_of:
                 spans.append(
                     f'<mark class="gd-key" id="gd-s{index + 1}" title="bullet {bullet_of[index]}">'
@@ -115,9 +116,9 @@ def check_flags(bullet: Bullet | BriefingPoint) -> str:
     if not bullet.checks:
         return ""
     reasons = [str(flag["message"]) for flag in bullet.checks]
-    items = "".join(f"<li>{_e(reason)}</li>" for reason in reasons)
+    items = "".join(f"<li>{esc(reason)}</li>" for reason in reasons)
     return (
-        f'<details class="gd-check"><summary title="{_e(" ".join(reasons))}" '
+        f'<details class="gd-check"><summary title="{esc(" ".join(reasons))}" '
         f'aria-label="check this line">⚠</summary><ul>{items}</ul></details>'
     )
 
@@ -128,26 +129,26 @@ def checks_line(checks: dict[str, Any] | None) -> str:
         return ""
     flagged = checks["lines_flagged"]
     kind = "gd-to-check" if flagged else "gd-checked"
-    return f'<div class="gd-checks-line {kind}">{_e(lines_to_check(flagged))}</div>'
+    return f'<div class="gd-checks-line {kind}">{esc(lines_to_check(flagged))}</div>'
 
 
 def digest_html(digest: Digest) -> str:
     """Bilingual bullets side by side (Ελληνικά | English), each with its evidence."""
-    warnings = "".join(f'<div class="gd-warning" role="alert">⚠ {_e(w)}</div>' for w in digest.warnings)
+    warnings = "".join(f'<div class="gd-warning" role="alert">⚠ {esc(w)}</div>' for w in digest.warnings)
     rows = []
     for number, bullet in enumerate(digest.bullets, 1):
         english = (
-            f'<div class="gd-en" lang="en">{_e(bullet.en)}{check_flags(bullet)}</div>'
+            f'<div class="gd-en" lang="en">{esc(bullet.en)}{check_flags(bullet)}</div>'
             if bullet.en
             else f'<div class="gd-en gd-missing" lang="en">no English translation{check_flags(bullet)}</div>'
         )
         rows.append(
             f'<li class="gd-bullet"><span class="gd-num">{number}</span>'
-            f'<div class="gd-el" lang="el">{_e(bullet.el)}</div>{english}'
+            f'<div class="gd-el" lang="el">{esc(bullet.el)}</div>{english}'
             f"{_evidence(digest, bullet, number)}</li>"
         )
     models = " · ".join(
-        f'{_e(role)}: <code title="{_e(name or "")}">{_e(short_name(name))}</code>'
+        f'{esc(role)}: <code title="{esc(name or "")}">{esc(short_name(name))}</code>'
         for role, name in digest.models.items()
     )
     total = digest.timings.get("total")
@@ -172,12 +173,12 @@ def short_name(name: str | None) -> str:
 
 
 def placeholder_html(text: str) -> str:
-    return f'<div class="gd-placeholder">{_e(text)}</div>'
+    return f'<div class="gd-placeholder">{esc(text)}</div>'
 
 
 def error_html(message: str) -> str:
     """Where the result would be: why there is none (it stays until the next run)."""
-    return f'<div class="gd-error" role="alert"><b>Error:</b> {_e(message)}</div>'
+    return f'<div class="gd-error" role="alert"><b>Error:</b> {esc(message)}</div>'
 
 
 def translation_note(translation: Translation) -> str:
@@ -186,7 +187,7 @@ def translation_note(translation: Translation) -> str:
     seconds = f" in {total:.2f} s" if isinstance(total, int | float) else ""
     return (
         f'<div class="gd-meta">{len(translation.sentences)} sentences translated by '
-        f'<code title="{_e(translation.model or "")}">{_e(short_name(translation.model))}</code>'
+        f'<code title="{esc(translation.model or "")}">{esc(short_name(translation.model))}</code>'
         f"{seconds}</div>"
     )
 
@@ -203,20 +204,20 @@ _STATE_ICON = {"loaded": "●", "built-in": "●", "missing": "▲", "not loaded
 def _model_row(role: str, info: dict[str, Any]) -> str:
     state = str(info.get("state", "unknown"))
     details = [
-        f"{key.replace('_', ' ')}: <code>{_e(info[key])}</code>"
+        f"{key.replace('_', ' ')}: <code>{esc(info[key])}</code>"
         for key in ("backend", "device", "family", "parameters", "size", "max_input_tokens",
                     "load_seconds", "model_path")
         if info.get(key) is not None
     ]
     notes = "".join(
-        f'<div class="gd-{kind}">{label}{_e(info[key])}</div>'
+        f'<div class="gd-{kind}">{label}{esc(info[key])}</div>'
         for key, kind, label in (("note", "note", ""), ("error", "fix", ""), ("fix", "fix", "<b>Fix:</b> "))
         if info.get(key) and not (key == "fix" and info[key] in str(info.get("error", "")))
     )
     return (
-        f'<tr><th scope="row">{_e(role)}</th><td><code>{_e(info.get("configured", "—"))}</code></td>'
-        f'<td><span class="gd-state gd-state-{_e(state.replace(" ", "-"))}">'
-        f"{_STATE_ICON.get(state, '?')} {_e(state)}</span></td>"
+        f'<tr><th scope="row">{esc(role)}</th><td><code>{esc(info.get("configured", "—"))}</code></td>'
+        f'<td><span class="gd-state gd-state-{esc(state.replace(" ", "-"))}">'
+        f"{_STATE_ICON.get(state, '?')} {esc(state)}</span></td>"
         f'<td>{" · ".join(details)}{notes}</td></tr>'
     )
 
@@ -226,16 +227,16 @@ def status_html(status: dict[str, Any]) -> str:
     rows = [_model_row(role, status[role]) for role in ("translator", "summarizer") if role in status]
     limits = {**status.get("limits", {}), **status.get("server", {})}
     methods = ", ".join(str(m) for m in status.get("methods", []))
-    facts = [f"backend: <code>{_e(status.get('backend', '—'))}</code>"]
-    facts += [f"summary methods: <code>{_e(methods)}</code>"] if methods else []
+    facts = [f"backend: <code>{esc(status.get('backend', '—'))}</code>"]
+    facts += [f"summary methods: <code>{esc(methods)}</code>"] if methods else []
     facts += [
-        f"{_e(key.replace('_', ' '))}: <code>{_e(_plain(value))}</code>" for key, value in limits.items()
+        f"{esc(key.replace('_', ' '))}: <code>{esc(_plain(value))}</code>" for key, value in limits.items()
     ]
     cache = status.get("cache") or {}
     if cache.get("capacity") or cache.get("disk"):
-        size, capacity = _e(cache.get("size", 0)), _e(cache.get("capacity", 0))
+        size, capacity = esc(cache.get("size", 0)), esc(cache.get("capacity", 0))
         facts.append(f"translation cache: <code>{size} of {capacity} sentences, "
-                     f"{_e(cache.get('hits', 0))} hits, {_e(cache.get('misses', 0))} misses</code>")
+                     f"{esc(cache.get('hits', 0))} hits, {esc(cache.get('misses', 0))} misses</code>")
     return (
         '<div class="gd-status"><table><thead><tr><th>role</th><th>model</th><th>state</th>'
         f'<th>details</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
@@ -254,4 +255,4 @@ def status_badge(status: dict[str, Any]) -> str:
         text, kind = "no translator configured: Greek bullets only", "warn"
     else:
         text, kind = f"translator {state}: {short_name(name)} (see the Status tab)", "warn"
-    return f'<div class="gd-badge-line gd-{kind}">{_e(text)}</div>'
+    return f'<div class="gd-badge-line gd-{kind}">{esc(text)}</div>'

@@ -4,11 +4,9 @@ article behind a <details>. All text comes from the articles or a model: everyth
 
 from __future__ import annotations
 
-from html import escape
-
 from service import Briefing, BriefingPoint
 from service.briefing import reporters
-from ui.render import check_flags, checks_line
+from ui.render import check_flags, checks_line, esc
 
 BRIEFING_CSS = """
 .gd-briefing { line-height: 1.55; }
@@ -28,10 +26,6 @@ BRIEFING_CSS = """
 """
 
 
-def _e(text: object) -> str:
-    return escape(str(text), quote=True)
-
-
 def _chips(articles: list[int]) -> str:
     return "".join(f'<span class="gd-chip" title="article {a + 1}">{a + 1}</span>' for a in articles)
 
@@ -46,8 +40,8 @@ def _sources(briefing: Briefing, point: BriefingPoint, number: int) -> str:
             continue
         quotes.append(
             f'<blockquote class="gd-quote" lang="el"><p>{_chips([source["article"]])} '
-            f'{_e(article.sentences[sentence])}</p><footer>article {source["article"] + 1} '
-            f"({_e(article.label)}) · sentence {sentence + 1} of {len(article.sentences)}</footer>"
+            f'{esc(article.sentences[sentence])}</p><footer>article {source["article"] + 1} '
+            f"({esc(article.label)}) · sentence {sentence + 1} of {len(article.sentences)}</footer>"
             "</blockquote>"
         )
     count = len(point.reported_by)
@@ -60,31 +54,31 @@ def _sources(briefing: Briefing, point: BriefingPoint, number: int) -> str:
 
 def _point(briefing: Briefing, point: BriefingPoint, number: int) -> str:
     english = (
-        f'<div class="gd-en" lang="en">{_e(point.en)}{check_flags(point)}</div>'
+        f'<div class="gd-en" lang="en">{esc(point.en)}{check_flags(point)}</div>'
         if point.en
         else '<div class="gd-en gd-missing" lang="en">no English translation</div>'
     )
     only = " gd-only" if point.note else ""
     reach = (
         f'<div class="gd-reach{only}">{_chips(point.reported_by)} '
-        f'<span class="{"gd-only-note" if point.note else ""}">{_e(reporters(point))}</span></div>'
+        f'<span class="{"gd-only-note" if point.note else ""}">{esc(reporters(point))}</span></div>'
     )
     disagreements = "".join(
-        f'<div class="gd-disagree" role="note">⚠ {_e(d["message"])}</div>' for d in point.disagreements
+        f'<div class="gd-disagree" role="note">⚠ {esc(d["message"])}</div>' for d in point.disagreements
     )
     return (
         f'<li class="gd-bullet gd-point"><span class="gd-num">{number}</span>'
-        f'<div class="gd-el" lang="el">{_e(point.el)}</div>{english}{reach}{disagreements}'
+        f'<div class="gd-el" lang="el">{esc(point.el)}</div>{english}{reach}{disagreements}'
         f"{_sources(briefing, point, number)}</li>"
     )
 
 
 def briefing_html(briefing: Briefing) -> str:
     """The articles (numbered, by label), then the points, most widely reported and central first."""
-    warnings = "".join(f'<div class="gd-warning" role="alert">⚠ {_e(w)}</div>' for w in briefing.warnings)
+    warnings = "".join(f'<div class="gd-warning" role="alert">⚠ {esc(w)}</div>' for w in briefing.warnings)
     warnings += checks_line(briefing.checks)
     articles = "".join(
-        f'<li>{_chips([n])} <span lang="el">{_e(a.label)}</span> · {len(a.sentences)} sentences</li>'
+        f'<li>{_chips([n])} <span lang="el">{esc(a.label)}</span> · {len(a.sentences)} sentences</li>'
         for n, a in enumerate(briefing.articles)
     )
     points = "".join(_point(briefing, p, n) for n, p in enumerate(briefing.points, 1))

@@ -55,4 +55,5 @@ class SessionResults:
         return stamped[1]
 
     def __len__(self) -> int:
-        return len(self._items)
+        with self._lock:
+            return len(self._items)

@@ -10,6 +10,7 @@ A user glossary overrides the shipped one term by term (`Glossary.default().merg
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -94,6 +95,7 @@ class Glossary:
             if keys:
                 self._index.setdefault(keys[0], {}).setdefault(keys, []).append(entry)
         self._found: dict[str, tuple[Match, ...]] = {}  # find() results by text
+        self._found_lock = threading.Lock()
         # Compiled once here, not per call: the checks run on every line of every digest.
         self._patterns = {f: _english_pattern(f) for e in self.entries.values() for f in e.english}
         self._lowercase_openers = {
@@ -169,14 +171,17 @@ class Glossary:
         """Glossary terms in Greek text, longest first at each word, no overlaps.
 
         Remembered per text: the service looks up each sentence three times (prepare_source before
-        translation, check and consistency after). Bounded; cleared whole when full (thread-safe
-        enough: a lost entry is only recomputed)."""
-        found = self._found.get(greek)
+        translation, check and consistency after). Bounded; cleared whole when full. One glossary
+        serves every request thread: the memo is read and written under a lock, the lookup itself
+        runs outside it (two threads may both compute a text; the results are equal)."""
+        with self._found_lock:
+            found = self._found.get(greek)
         if found is None:
             found = self._find(greek, tokens(greek) if words is None else words)
-            if len(self._found) >= _REMEMBERED:
-                self._found.clear()
-            self._found[greek] = found
+            with self._found_lock:
+                if len(self._found) >= _REMEMBERED:
+                    self._found.clear()
+                self._found[greek] = found
         return list(found)
 
     def _find(self, greek: str, words: list[Token]) -> tuple[Match, ...]:

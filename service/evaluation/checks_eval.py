@@ -35,7 +35,6 @@ _NOT_NAMES = frozenset(
     MPs MEP MEPs GDP VAT No Yes The A An
     """.split()
 )
-CORRUPTIONS = ("number_changed", "number_dropped", "name_dropped")
 _EXPECTED_KINDS = {
     "number_changed": ("number", "date"),
     "number_dropped": ("number", "date"),
