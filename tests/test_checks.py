@@ -348,3 +348,21 @@ def test_a_missing_year_is_expected_as_a_year() -> None:
     assert (flag.kind, flag.expected) == ("number", "2024")
     (flag,) = check("Ήρθαν 1.500 άνθρωποι.", "People came.")
     assert flag.expected == "1,500"
+
+
+@pytest.mark.parametrize(
+    ("greek", "english"),
+    [
+        ("Η Παρασκευή Παπαδοπούλου εξελέγη δήμαρχος.", "Paraskevi Papadopoulou was elected mayor."),
+        ("Η Δευτέρα Παρουσία είναι χριστιανικό δόγμα.", "The Second Coming is a Christian doctrine."),
+        ("Τρίτη φορά μέσα στον μήνα σημειώθηκε διακοπή ρεύματος.", "Power went out for the third time."),
+        ("Είμαι 25 χρονών.", "I'm twenty-five years old."),
+    ],
+)
+def test_weekday_words_that_are_names_or_ordinals_pass(greek: str, english: str) -> None:
+    assert check(greek, english) == []
+
+
+def test_a_wrong_weekday_and_a_wrong_compound_number_still_flag() -> None:
+    assert [f.kind for f in check("Θα γίνει την Παρασκευή.", "It will take place on Thursday.")] == ["date"]
+    assert [f.kind for f in check("Είμαι 25 χρονών.", "I'm twenty-six years old.")] == ["number"]

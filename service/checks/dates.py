@@ -63,7 +63,9 @@ _MONTH_EN = [
     for name in MONTHS_EN
 ]
 _WEEKDAY_EN = [re.compile(rf"\b{name[:3]}(?:{name[3:]}|s|\.)?(?![a-z])") for name in WEEKDAYS_EN]
-_ORDINAL_EN = ("third", "fifth")  # sentence-initial Τρίτη / Πέμπτη may be the ordinal
+# Δευτέρα, Τρίτη, Τετάρτη, Πέμπτη are also the ordinals second to fifth (Τρίτη φορά, Δευτέρα Παρουσία).
+_ORDINAL_EN = {0: "second", 1: "third", 2: "fourth", 3: "fifth"}
+_NEXT_WORD_CAPITALISED = re.compile(r"\s+[^\W\d_]")
 
 
 @dataclass
@@ -119,6 +121,12 @@ def greek_dates(text: str) -> DateCheck:
             )
         found.months.append((match.group(), month - 1, expected))
     for match in _WEEKDAYS_EL.finditer(folded):
+        following = _NEXT_WORD_CAPITALISED.match(text, match.end())
+        if following and following.group()[-1].isupper():
+            # part of a name (Παρασκευή Παπαδοπούλου, Δευτέρα Παρουσία): no weekday, and the
+            # name check leaves a first name it cannot tell from a day alone
+            found.spans.append(match.span())
+            continue
         if text[match.start()].isupper():
             index = next(i for i in range(7) if match.group(f"d{i}"))
             before = text[max(0, match.start() - 3) : match.start()].strip()
@@ -137,7 +145,8 @@ def month_and_weekday_flags(dates: DateCheck, english: str, numbers_in_english: 
             message = f"The month in «{greek}» is not in the English (expected {MONTHS_EN[month]})."
             flags.append(Flag("date", greek, expected, message))
     for greek, index, initial in dates.weekdays:
-        ordinal = initial and index in (1, 3) and _ORDINAL_EN[index // 2] in english.lower()
+        as_ordinal = _ORDINAL_EN.get(index)
+        ordinal = initial and as_ordinal and re.search(rf"\b{as_ordinal}\b", english.lower())
         if not _WEEKDAY_EN[index].search(english) and not ordinal:
             message = f"The weekday «{greek}» is not in the English (expected {WEEKDAYS_EN[index]})."
             flags.append(Flag("date", greek, WEEKDAYS_EN[index], message))

@@ -74,7 +74,8 @@ _ONES_EN = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
 ).split()
-_TENS_EN = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_TENS_EN = dict(zip(_TENS, range(20, 100, 10), strict=True))
 _WORDS_EN = (
     {w: i for i, w in enumerate(_ONES_EN)}
     | _TENS_EN
