@@ -366,3 +366,15 @@ def test_weekday_words_that_are_names_or_ordinals_pass(greek: str, english: str)
 def test_a_wrong_weekday_and_a_wrong_compound_number_still_flag() -> None:
     assert [f.kind for f in check("Θα γίνει την Παρασκευή.", "It will take place on Thursday.")] == ["date"]
     assert [f.kind for f in check("Είμαι 25 χρονών.", "I'm twenty-six years old.")] == ["number"]
+
+
+@pytest.mark.parametrize(
+    ("greek", "english"),
+    [
+        ("Η ΕΛ.ΑΣ. ανακοίνωσε τη σύλληψη δύο υπόπτων.", "Greek police announced the arrest of two suspects."),
+        ("Η ΕΛΑΣ ανακοίνωσε τη σύλληψη δύο υπόπτων.", "Greek police announced the arrest of two suspects."),
+        ("Ο Στάρμερ έγινε πρωθυπουργός του Ηνωμένου Βασιλείου.", "Starmer became British prime minister."),
+    ],
+)
+def test_dotted_acronyms_and_demonyms_from_the_glossary_pass(greek: str, english: str) -> None:
+    assert check(greek, english) == []

@@ -17,8 +17,8 @@ from service.extractive import GREEK_STOPWORDS as GREEK_STOPWORDS
 from service.extractive import content_tokens
 from service.text import fold_greek
 
-# A word, or a dotted acronym such as Η.Π.Α. / U.S. (kept whole so it can be looked up).
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)?")
+# A word, or a dotted acronym such as Η.Π.Α. / ΕΛ.ΑΣ. / U.S. (kept whole so it can be looked up).
+_TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)?")
 _GREEK = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 # What a sentence (or a quoted sentence) starts after: terminators, opening quotes, dashes.
 _OPENING = frozenset('.!?;…:«“"([–—')
