@@ -75,10 +75,13 @@ def translate_sentences(
     def run(texts: list[str]) -> list[str]:
         nonlocal ran
         ran = True
-        told = None
-        if progress is not None:  # sentences the cache answered count as done from the start
-            answered = len(sentences) - len(texts)
-            told = lambda done, _todo: progress(answered + done, len(sentences))  # noqa: E731
+        if progress is None:
+            return _generate(model, texts, batch_size, generation, None)
+        answered = len(sentences) - len(texts)  # the cache's answers count as done from the start
+
+        def told(done: int, _todo: int) -> None:
+            progress(answered + done, len(sentences))
+
         return _generate(model, texts, batch_size, generation, told)
 
     english = cache.translate(model, generation, sentences, run) if cache is not None else run(sentences)
